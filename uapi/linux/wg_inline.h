@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * wg-inline configuration over generic netlink.
+ *
+ * The family speaks WireGuard's configuration protocol: the commands,
+ * attributes, flags and their numbers are those of the WireGuard netlink
+ * API, so `wg` and wg-quick work against it. The family is registered as
+ * WG_INLINE_GENL_NAME, or as "wireguard" when the module is loaded with
+ * compat=1.
+ *
+ * WG_CMD_GET_DEVICE (dump; NLM_F_DUMP required)
+ *   request: WGDEVICE_A_IFINDEX or WGDEVICE_A_IFNAME
+ *   reply: the device attributes and WGDEVICE_A_PEERS; a large peer set
+ *   is split over several messages. Every message of a dump carries the
+ *   device's ifindex/ifname; peers listed in a later message continue the
+ *   previous message's list, and a peer whose allowed IPs do not fit in
+ *   one message appears again with the rest of them.
+ *
+ * WG_CMD_SET_DEVICE
+ *   WGDEVICE_A_IFINDEX or WGDEVICE_A_IFNAME selects the device, then any of
+ *   WGDEVICE_A_PRIVATE_KEY (zero length removes it), WGDEVICE_A_LISTEN_PORT
+ *   (0 picks a random port), WGDEVICE_A_FWMARK (0 clears),
+ *   WGDEVICE_A_FLAGS (WGDEVICE_F_REPLACE_PEERS) and WGDEVICE_A_PEERS, a
+ *   nested list of peers keyed by WGPEER_A_PUBLIC_KEY with optional
+ *   WGPEER_A_FLAGS (REMOVE_ME, REPLACE_ALLOWEDIPS, UPDATE_ONLY),
+ *   WGPEER_A_PRESHARED_KEY (all zero removes it), WGPEER_A_ENDPOINT
+ *   (struct sockaddr_in or sockaddr_in6), WGPEER_A_PERSISTENT_KEEPALIVE_INTERVAL
+ *   (seconds, 0 off) and WGPEER_A_ALLOWEDIPS, a nested list of
+ *   {FAMILY, IPADDR, CIDR_MASK[, FLAGS]}; WGALLOWEDIP_F_REMOVE_ME removes
+ *   that prefix from the peer instead of adding it.
+ *   A command that does not fit in one message may be split; later
+ *   messages must not carry REPLACE_PEERS / REPLACE_ALLOWEDIPS again.
+ *
+ * Read-back adds WGDEVICE_A_PUBLIC_KEY and per peer
+ * WGPEER_A_LAST_HANDSHAKE_TIME (struct __kernel_timespec),
+ * WGPEER_A_RX_BYTES, WGPEER_A_TX_BYTES and WGPEER_A_PROTOCOL_VERSION.
+ */
+#ifndef _UAPI_LINUX_WG_INLINE_H
+#define _UAPI_LINUX_WG_INLINE_H
+
+#define WG_INLINE_GENL_NAME "wg-inline"
+#define WG_INLINE_LINK_KIND "wg-inline"
+
+#ifndef WG_GENL_NAME
+#define WG_GENL_NAME "wireguard"
+#define WG_GENL_VERSION 1
+#define WG_KEY_LEN 32
+
+enum wg_cmd {
+	WG_CMD_GET_DEVICE,
+	WG_CMD_SET_DEVICE,
+	__WG_CMD_MAX
+};
+#define WG_CMD_MAX (__WG_CMD_MAX - 1)
+
+enum wgdevice_flag {
+	WGDEVICE_F_REPLACE_PEERS = 1U << 0,
+	__WGDEVICE_F_ALL = WGDEVICE_F_REPLACE_PEERS
+};
+enum wgdevice_attribute {
+	WGDEVICE_A_UNSPEC,
+	WGDEVICE_A_IFINDEX,		/* NLA_U32 */
+	WGDEVICE_A_IFNAME,		/* NLA_NUL_STRING, IFNAMSIZ */
+	WGDEVICE_A_PRIVATE_KEY,		/* exactly WG_KEY_LEN */
+	WGDEVICE_A_PUBLIC_KEY,		/* exactly WG_KEY_LEN, read-only */
+	WGDEVICE_A_FLAGS,		/* NLA_U32, wgdevice_flag */
+	WGDEVICE_A_LISTEN_PORT,		/* NLA_U16 */
+	WGDEVICE_A_FWMARK,		/* NLA_U32 */
+	WGDEVICE_A_PEERS,		/* NLA_NESTED of NLA_NESTED peers */
+	__WGDEVICE_A_LAST
+};
+#define WGDEVICE_A_MAX (__WGDEVICE_A_LAST - 1)
+
+enum wgpeer_flag {
+	WGPEER_F_REMOVE_ME = 1U << 0,
+	WGPEER_F_REPLACE_ALLOWEDIPS = 1U << 1,
+	WGPEER_F_UPDATE_ONLY = 1U << 2,
+	__WGPEER_F_ALL = WGPEER_F_REMOVE_ME | WGPEER_F_REPLACE_ALLOWEDIPS |
+			 WGPEER_F_UPDATE_ONLY
+};
+enum wgpeer_attribute {
+	WGPEER_A_UNSPEC,
+	WGPEER_A_PUBLIC_KEY,			/* exactly WG_KEY_LEN */
+	WGPEER_A_PRESHARED_KEY,			/* exactly WG_KEY_LEN */
+	WGPEER_A_FLAGS,				/* NLA_U32, wgpeer_flag */
+	WGPEER_A_ENDPOINT,			/* sockaddr_in or sockaddr_in6 */
+	WGPEER_A_PERSISTENT_KEEPALIVE_INTERVAL,	/* NLA_U16, seconds */
+	WGPEER_A_LAST_HANDSHAKE_TIME,		/* struct __kernel_timespec */
+	WGPEER_A_RX_BYTES,			/* NLA_U64 */
+	WGPEER_A_TX_BYTES,			/* NLA_U64 */
+	WGPEER_A_ALLOWEDIPS,			/* NLA_NESTED of NLA_NESTED */
+	WGPEER_A_PROTOCOL_VERSION,		/* NLA_U32, only 1 */
+	__WGPEER_A_LAST
+};
+#define WGPEER_A_MAX (__WGPEER_A_LAST - 1)
+
+enum wgallowedip_flag {
+	WGALLOWEDIP_F_REMOVE_ME = 1U << 0,
+	__WGALLOWEDIP_F_ALL = WGALLOWEDIP_F_REMOVE_ME
+};
+enum wgallowedip_attribute {
+	WGALLOWEDIP_A_UNSPEC,
+	WGALLOWEDIP_A_FAMILY,		/* NLA_U16: AF_INET or AF_INET6 */
+	WGALLOWEDIP_A_IPADDR,		/* 4 or 16 bytes, network order */
+	WGALLOWEDIP_A_CIDR_MASK,	/* NLA_U8 */
+	WGALLOWEDIP_A_FLAGS,		/* NLA_U32, wgallowedip_flag */
+	__WGALLOWEDIP_A_LAST
+};
+#define WGALLOWEDIP_A_MAX (__WGALLOWEDIP_A_LAST - 1)
+#endif /* WG_GENL_NAME */
+
+#endif /* _UAPI_LINUX_WG_INLINE_H */
