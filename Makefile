@@ -1,0 +1,83 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# wg-inline top-level Makefile. See README.md.
+#
+#   make                 modules + tools against KDIR
+#   make deps            install build/test dependencies and test kernels
+#   make check           deps, W=1 -Werror + sparse builds for both test
+#                        kernels, then every VM test on both
+#   make demo            the main job: two gateways in a VM
+#   make install         modules_install + depmod (KDIR's kernel)
+#   make dkms-install    register, build and install through DKMS
+#   make test T=tests/cases/foo.sh [K=6.1]   one test, in the VM
+
+SHELL := /bin/bash
+TOP := $(CURDIR)
+VERSION := 0.1.0
+KERNELS = $(TOP)/tests/vm/kernels.sh
+RUN = $(TOP)/tests/vm/run.sh
+BUILD = $(TOP)/build
+
+# Default KDIR: the running kernel's build tree, else (on these machines,
+# whose kernel has no module support) the 6.1 test kernel's headers.
+KREL_61 = $(shell $(KERNELS) versions 2>/dev/null | awk '$$1=="6.1"{print $$2}')
+ifeq ($(origin KDIR),undefined)
+KDIR := $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
+	$(if $(KREL_61),/usr/src/linux-headers-$(KREL_61)))
+endif
+
+.PHONY: all modules tools deps check build-test-kernels vm-tests demo \
+	install dkms-install dkms-remove test clean help
+
+all: modules tools
+
+modules:
+	@test -n "$(KDIR)" || { echo "no KDIR: run 'make deps' or set KDIR=" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(TOP) modules
+
+tools:
+	$(MAKE) -C tools
+
+deps:
+	tests/vm/deps.sh
+
+# One private build tree per test kernel: kbuild writes objects beside
+# the sources, and both kernels are built side by side.
+build-test-kernels:
+	tests/vm/build-all.sh $(BUILD)
+
+TESTS ?= $(sort $(wildcard tests/cases/*.sh))
+
+vm-tests:
+	$(RUN) -o $(TOP)/results $(TESTS)
+
+check: deps build-test-kernels tools
+	@rm -rf $(TOP)/results
+	$(RUN) -o $(TOP)/results $(TESTS)
+
+demo: deps build-test-kernels tools
+	WGI_SMP=2 $(RUN) -k $(KREL_61) -o $(TOP)/results/demo tests/demo/demo.sh
+	@cat $(TOP)/results/demo/$(KREL_61)/demo/output.log
+
+test: build-test-kernels tools
+	$(RUN) -o $(TOP)/results $(if $(K),-k $$($(KERNELS) versions | awk '$$1=="$(K)"{print $$2}')) $(T)
+
+install: modules
+	$(MAKE) -C $(KDIR) M=$(TOP) modules_install
+	depmod -a $(notdir $(patsubst %/build,%,$(realpath $(KDIR))))
+
+dkms-install:
+	rm -rf /usr/src/wg-inline-$(VERSION)
+	mkdir -p /usr/src/wg-inline-$(VERSION)
+	cp -a Kbuild dkms.conf wg_inline mlx5_steer uapi /usr/src/wg-inline-$(VERSION)/
+	dkms add -m wg-inline -v $(VERSION)
+	dkms build -m wg-inline -v $(VERSION)
+	dkms install -m wg-inline -v $(VERSION)
+
+dkms-remove:
+	dkms remove -m wg-inline -v $(VERSION) --all
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(TOP) clean 2>/dev/null
+	-$(MAKE) -C tools clean
+	rm -rf $(BUILD) $(TOP)/results

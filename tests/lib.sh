@@ -1,0 +1,220 @@
+# shellcheck shell=bash
+# Helpers for test scripts that run inside the VM guest (tests/vm/run.sh).
+# Source it first: . "$WGI_ROOT/tests/lib.sh"
+set -euo pipefail
+
+: "${WGI_ROOT:?run inside the test guest (tests/vm/run.sh)}"
+WGI_KO=$WGI_BUILD/wg_inline/wg_inline.ko
+STEER_KO=$WGI_BUILD/mlx5_steer/mlx5_steer.ko
+WGAFF=$WGI_ROOT/tools/wgaff
+DBG=/sys/kernel/debug/wg_inline
+
+log() { echo "# $*"; }
+die() {
+	echo "FAIL: $*"
+	exit 1
+}
+
+# check DESCRIPTION CMD...: runs CMD, fails the test with DESCRIPTION if
+# it does not succeed.
+check() {
+	local what=$1
+	shift
+	if "$@"; then
+		echo "ok: $what"
+	else
+		die "$what (command: $*)"
+	fi
+}
+
+# check_fails DESCRIPTION CMD...: CMD must fail.
+check_fails() {
+	local what=$1
+	shift
+	if "$@"; then
+		die "$what: expected failure (command: $*)"
+	else
+		echo "ok: $what"
+	fi
+}
+
+expect_eq() {
+	[ "$2" = "$3" ] || die "$1: expected '$3', got '$2'"
+	echo "ok: $1 ($2)"
+}
+
+# Load a module built by the harness, pulling its in-kernel dependencies
+# (udp_tunnel, the crypto library...) with modprobe first.
+load_ko() {
+	local ko=$1 dep
+	shift
+	[ -f "$ko" ] || die "module not built: $ko"
+	for dep in $(modinfo -F depends "$ko" | tr ',' ' '); do
+		modprobe "$dep" || die "modprobe $dep failed"
+	done
+	insmod "$ko" "$@"
+}
+
+load_wg_inline() { load_ko "$WGI_KO" "$@"; }
+
+n() {
+	local ns=$1
+	shift
+	ip netns exec "$ns" "$@"
+}
+
+# veth_pair NS1 NS2: two namespaces joined by veth, 192.0.2.1/24 and
+# 2001:db8::1/64 in NS1, .2 / ::2 in NS2 (documentation ranges, local only).
+veth_pair() {
+	local a=$1 b=$2
+	ip netns add "$a"
+	ip netns add "$b"
+	ip link add veth0 netns "$a" type veth peer name veth0 netns "$b"
+	n "$a" ip addr add 192.0.2.1/24 dev veth0
+	n "$b" ip addr add 192.0.2.2/24 dev veth0
+	n "$a" ip addr add 2001:db8::1/64 dev veth0 nodad
+	n "$b" ip addr add 2001:db8::2/64 dev veth0 nodad
+	for ns in "$a" "$b"; do
+		n "$ns" ip link set lo up
+		n "$ns" ip link set veth0 up
+	done
+}
+
+# genkeys NAME: writes /run/keys/NAME.{key,pub}
+genkeys() {
+	mkdir -p /run/keys
+	(umask 077 && wg genkey >"/run/keys/$1.key")
+	wg pubkey <"/run/keys/$1.key" >"/run/keys/$1.pub"
+}
+pubkey() { cat "/run/keys/$1.pub"; }
+
+# iperf_tcp NS_SERVER NS_CLIENT ADDR SECONDS: prints Mbit/s of one TCP flow.
+iperf_tcp() {
+	local srv=$1 cli=$2 addr=$3 secs=${4:-5}
+	n "$srv" iperf3 -s -1 -D -B "$addr" >/dev/null
+	sleep 0.5
+	n "$cli" iperf3 -c "$addr" -t "$secs" -J |
+		python3 -c 'import json,sys; print(round(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]/1e6, 1))'
+}
+
+dmesg_has() { dmesg | grep -qE "$1"; }
+
+genpsk() {
+	mkdir -p /run/keys
+	(umask 077 && wg genpsk >"/run/keys/$1.psk")
+}
+
+# A tunnel endpoint of one of three implementations in namespace NS:
+#   wgi    our module, default link kind "wg-inline", configured by wgaff
+#   stock  the kernel's wireguard.ko, configured by wg
+#   go     wireguard-go (userspace), configured by wg
+# wg_dev IMPL NS DEV creates it; wg_cfg IMPL NS DEV ARGS... runs "set".
+wg_dev() {
+	local impl=$1 ns=$2 dev=$3
+	case $impl in
+	wgi) n "$ns" ip link add "$dev" type wg-inline ;;
+	stock) n "$ns" ip link add "$dev" type wireguard ;;
+	go)
+		modprobe tun
+		mkdir -p /var/run/wireguard
+		# Foreground in the background: the daemonised form spins under
+		# TCG. One Go proc keeps it from starving the guest's two vCPUs.
+		n "$ns" env GOMAXPROCS=1 WG_PROCESS_FOREGROUND=1 wireguard-go "$dev" \
+			</dev/null >"/run/wireguard-go-$dev.log" 2>&1 &
+		local i
+		for i in $(seq 1 50); do
+			[ -S "/var/run/wireguard/$dev.sock" ] && return 0
+			sleep 0.2
+		done
+		die "wireguard-go did not create $dev"
+		;;
+	*) die "unknown implementation $impl" ;;
+	esac
+}
+
+wg_tool() {
+	case $1 in
+	wgi) echo "$WGAFF" ;;
+	*) echo wg ;;
+	esac
+}
+
+wg_cfg() {
+	local impl=$1 ns=$2
+	shift 2
+	n "$ns" "$(wg_tool "$impl")" "$@"
+}
+
+# peers_line DEV PUBKEY: per-CPU "cpu enc dec" lines for one peer.
+pcpu_counters() {
+	awk -v d="$1" -v k="$2" '$1 == d && $2 == k { print $3, $4, $5 }' "$DBG/peers"
+}
+
+obj_count() { awk -v k="$1" '$1 == k { print $2 }' "$DBG/objects"; }
+drop_count() { awk -v d="$1" -v r="$2" '$1 == d && $2 == r { print $3 }' "$DBG/drops"; }
+
+# tunnel_pair IMPL_A IMPL_B OUTER(4|6) PSK(yes|no): wga in netns a and wgb in b (distinct
+# names: wireguard-go's control socket path is not per-netns),
+# inner 10.9.0.1|2/24 and fd00::1|2/64, outer over the veth_pair
+# addresses. Any earlier pair is removed first.
+tunnel_pair() {
+	local ia=$1 ib=$2 outer=$3 psk=$4 ea eb pa=() pb=()
+	tunnel_down
+	if [ "$outer" = 6 ]; then
+		ea="[2001:db8::1]:51820" eb="[2001:db8::2]:51820"
+	else
+		ea="192.0.2.1:51820" eb="192.0.2.2:51820"
+	fi
+	[ -f /run/keys/a.key ] || genkeys a
+	[ -f /run/keys/b.key ] || genkeys b
+	if [ "$psk" = yes ]; then
+		genpsk ab
+		pa=(preshared-key /run/keys/ab.psk)
+		pb=(preshared-key /run/keys/ab.psk)
+	fi
+	wg_dev "$ia" a wga
+	wg_dev "$ib" b wgb
+	wg_cfg "$ia" a set wga private-key /run/keys/a.key listen-port 51820 \
+		peer "$(pubkey b)" "${pa[@]}" endpoint "$eb" allowed-ips 10.9.0.2/32,fd00::2/128
+	wg_cfg "$ib" b set wgb private-key /run/keys/b.key listen-port 51820 \
+		peer "$(pubkey a)" "${pb[@]}" endpoint "$ea" allowed-ips 10.9.0.1/32,fd00::1/128
+	n a ip addr add 10.9.0.1/24 dev wga
+	n b ip addr add 10.9.0.2/24 dev wgb
+	n a ip addr add fd00::1/64 dev wga nodad
+	n b ip addr add fd00::2/64 dev wgb nodad
+	n a ip link set wga up
+	n b ip link set wgb up
+	TUNNEL_IMPLS="$ia $ib"
+}
+
+tunnel_down() {
+	n a ip link del wga 2>/dev/null || true
+	n b ip link del wgb 2>/dev/null || true
+	pkill -f 'wireguard-go wg[ab]' 2>/dev/null || true
+	sleep 0.2
+}
+
+# ping_both: v4 and v6 inner, a->b then b->a.
+ping_both() {
+	local what=$1
+	check "$what: ping v4 a->b" n a ping -c 2 -W 3 -i 0.3 10.9.0.2
+	check "$what: ping v6 a->b" n a ping -6 -c 2 -W 3 -i 0.3 fd00::2
+	check "$what: ping v4 b->a" n b ping -c 2 -W 3 -i 0.3 10.9.0.1
+	check "$what: ping v6 b->a" n b ping -6 -c 2 -W 3 -i 0.3 fd00::1
+}
+
+# iperf_check WHAT SERVER_NS CLIENT_NS ADDR [udp]: throughput must be > 0.
+iperf_check() {
+	local what=$1 srv=$2 cli=$3 addr=$4 mode=${5:-tcp} args=() out m
+	[ "$mode" = udp ] && args=(-u -b 20M)
+	n "$srv" iperf3 -s -1 -D -B "$addr" >/dev/null
+	sleep 0.3
+	out=$(n "$cli" iperf3 -c "$addr" -t 2 -J "${args[@]}") || die "$what: iperf3 failed"
+	m=$(echo "$out" | python3 -c '
+import json, sys
+e = json.load(sys.stdin)["end"]
+s = e.get("sum_received") or e["sum"]
+print(round(s["bits_per_second"] / 1e6, 1))')
+	python3 -c "import sys; sys.exit(0 if $m > 0.5 else 1)" || die "$what: $m Mbit/s"
+	echo "ok: $what: $m Mbit/s"
+}

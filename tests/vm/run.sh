@@ -1,0 +1,161 @@
+#!/bin/bash
+# Boot a Debian kernel under QEMU once per test script and run it.
+#
+#   run.sh [-k RELEASE]... [-o RESULTS] [-b BUILD_ROOT] TEST...
+#
+# -k     kernel release to test (repeatable; default: all test kernels)
+# -o     results folder (default: results/); each test gets
+#        RESULTS/<release>/<test>/{console.log,output.log,dmesg.log,rc}
+# -b     where the modules were built (default: build/), one folder per
+#        release as made by tests/vm/build.sh
+#
+# Test scripts run as root inside the guest. Header lines they may carry:
+#   # timeout: SECONDS        guest-side limit for the script (default 120)
+#   # expect: kernel-warning  the test passes only if the harness catches a
+#                             kernel warning (harness self-tests)
+#   # expect: timeout         likewise, for the timeout path
+#   # skip-unless: CMD        run CMD in the guest first; exit 77 = skip
+#                             (only for a missing hardware feature)
+# A script exits 0 to pass, 77 to skip (missing hardware), else fails.
+# Any kernel warning/BUG/Oops in the guest's log fails the test.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+here=$top/tests/vm
+results=$top/results
+build=$top/build
+krels=()
+
+while getopts "k:o:b:" opt; do
+	case $opt in
+	k) krels+=("$OPTARG") ;;
+	o) results=$(realpath -m "$OPTARG") ;;
+	b) build=$(realpath -m "$OPTARG") ;;
+	*) exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ $# -gt 0 ] || { echo "usage: run.sh [-k REL] [-o DIR] [-b DIR] TEST..." >&2; exit 2; }
+[ ${#krels[@]} -gt 0 ] || mapfile -t krels < <("$here/kernels.sh" versions | awk '{print $2}')
+
+# Lines of the guest's kernel log that fail a test.
+BAD_LOG='WARNING:|BUG:|Oops|general protection fault|refcount_t:|list_add corruption|list_del corruption|UBSAN:|blocked for more than [0-9]+ seconds|Kernel panic|kernel BUG at|rcu_(sched|preempt) detected stalls|self-detected stall|KASAN:|kmemleak:'
+
+qemu_accel() {
+	# KVM here is paravirtual and hangs Debian's kernel at boot; use it
+	# only when explicitly asked and a probe proved it works.
+	if [ "${WGI_KVM:-0}" = 1 ] && [ -w /dev/kvm ]; then
+		echo "-accel kvm -cpu host"
+	else
+		echo "-accel tcg,thread=multi -cpu max"
+	fi
+}
+
+header() { sed -n "s/^# $2: *//p" "$1" | head -n1; }
+
+# run_one REL TEST -> prints one result line, returns 0 pass, 1 fail, 2 skip
+run_one() {
+	local rel=$1 test=$2 name dir tmo expect verdict why kroot rc
+	name=$(basename "$test" .sh)
+	dir=$results/$rel/$name
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	tmo=$(header "$test" timeout)
+	tmo=${tmo:-120}
+	expect=$(header "$test" expect)
+	kroot=$("$here/kernels.sh" dir "$rel")
+	cat >"$dir/job.env" <<-EOT
+	WGI_ROOT='$top'
+	WGI_BUILD='$build/$rel'
+	WGI_KREL='$rel'
+	WGI_KMODS='$kroot/lib/modules'
+	WGI_TEST='$(realpath "$test")'
+	WGI_TIMEOUT='$tmo'
+	EOT
+	local initrd
+	initrd=$("$here/initramfs.sh" "$rel") || return 1
+	local start=$SECONDS
+	# Host-side guard: guest boot plus the guest's own timeout plus slack.
+	# shellcheck disable=SC2046
+	timeout -k 5 $((tmo + 90)) qemu-system-x86_64 $(qemu_accel) \
+		-smp "${WGI_SMP:-2}" -m "${WGI_MEM:-2048}" \
+		-nographic -no-reboot -display none -monitor none \
+		-serial "file:$dir/console.log" \
+		-kernel "$kroot/boot/vmlinuz-$rel" -initrd "$initrd" \
+		-append "console=ttyS0 panic=-1 quiet loglevel=4 ${WGI_APPEND:-}" \
+		-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
+		-virtfs "local,path=$dir,mount_tag=results,security_model=none" \
+		-nic none </dev/null >"$dir/qemu.log" 2>&1
+	local qrc=$?
+	local secs=$((SECONDS - start))
+	rc=$(cat "$dir/rc" 2>/dev/null || echo none)
+
+	local log=$dir/dmesg.log
+	[ -s "$log" ] || log=$dir/console.log
+	grep -aE "$BAD_LOG" "$log" >"$dir/kernel-problems.log" 2>/dev/null
+	local kbad=0
+	[ -s "$dir/kernel-problems.log" ] && kbad=1
+
+	if [ "$rc" = none ]; then
+		why="timeout: guest did not finish (qemu rc $qrc)"
+	elif [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+		why="timeout: killed after ${tmo}s"
+	elif [ "$kbad" = 1 ]; then
+		why="kernel log: $(head -n1 "$dir/kernel-problems.log" | cut -c1-100)"
+	elif [ "$rc" = 77 ]; then
+		why=skip
+	elif [ "$rc" != 0 ]; then
+		why="exit status $rc"
+	else
+		why=
+	fi
+
+	case $expect in
+	kernel-warning)
+		if [ "$kbad" = 1 ] && [ "${why#timeout}" = "$why" ]; then
+			verdict=PASS why="caught: $(head -n1 "$dir/kernel-problems.log" | cut -c1-80)"
+		else
+			verdict=FAIL why="expected a kernel warning to be caught, got: ${why:-a clean pass}"
+		fi ;;
+	timeout)
+		if [ "${why#timeout}" != "$why" ]; then
+			verdict=PASS why="caught: $why"
+		else
+			verdict=FAIL why="expected a timeout, got: ${why:-a clean pass}"
+		fi ;;
+	*)
+		case $why in
+		"") verdict=PASS ;;
+		skip) verdict=SKIP why="$(tail -n1 "$dir/output.log" 2>/dev/null)" ;;
+		*) verdict=FAIL ;;
+		esac ;;
+	esac
+	printf '%-4s %-8s %-40s %4ss %s\n' "$verdict" "$(echo "$rel" | cut -d. -f1,2)" "$name" "$secs" "$why"
+	echo "$verdict $rel $name $secs $why" >>"$results/summary.txt"
+	if [ "$verdict" = FAIL ] && [ -z "${CI_QUIET:-}" ]; then
+		echo "---- last lines of $dir/output.log:"
+		tail -n 15 "$dir/output.log" 2>/dev/null | sed 's/^/    /'
+		echo "----"
+	fi
+	case $verdict in PASS) return 0 ;; SKIP) return 2 ;; *) return 1 ;; esac
+}
+
+mkdir -p "$results"
+pass=0 fail=0 skip=0 skipped=()
+for rel in "${krels[@]}"; do
+	for t in "$@"; do
+		run_one "$rel" "$t"
+		case $? in
+		0) pass=$((pass + 1)) ;;
+		2) skip=$((skip + 1)) skipped+=("$rel/$(basename "$t" .sh)") ;;
+		*) fail=$((fail + 1)) ;;
+		esac
+	done
+done
+[ $skip -gt 0 ] && echo "skipped (missing hardware feature): ${skipped[*]}"
+if [ $skip -gt 0 ]; then
+	echo "$pass passed, $fail failed, $skip skipped"
+else
+	echo "$pass passed, $fail failed"
+fi
+[ $fail -eq 0 ]
