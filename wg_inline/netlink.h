@@ -1,0 +1,8 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef WGI_NETLINK_H
+#define WGI_NETLINK_H
+
+int wgi_genetlink_init(void);
+void wgi_genetlink_uninit(void);
+
+#endif

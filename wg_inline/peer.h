@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A peer is one tunnel: its keys, endpoint, timers, NAPI context and the
+ * execution mode its packets are processed in.
+ */
+#ifndef WGI_PEER_H
+#define WGI_PEER_H
+
+#include <linux/netdevice.h>
+#include <linux/skbuff.h>
+#include <linux/kref.h>
+#include <linux/spinlock.h>
+#include <linux/timer.h>
+#include <linux/workqueue.h>
+#include <linux/u64_stats_sync.h>
+#include <net/dst_cache.h>
+#include "noise.h"
+#include "cookie.h"
+#include "index.h"
+
+struct wgi_device;
+
+/* Decrypted packets a tunnel may have waiting for its NAPI poll. */
+#define WGI_MAX_RX_BACKLOG	1024
+
+/* Where a peer is reached, and which local address we last used for it. */
+struct wgi_endpoint {
+	union {
+		struct sockaddr addr;
+		struct sockaddr_in addr4;
+		struct sockaddr_in6 addr6;
+	};
+	union {
+		struct {
+			struct in_addr src4;
+			int src_if4;	/* for link-local v4 sources */
+		};
+		struct in6_addr src6;
+	};
+};
+
+/*
+ * Per-CPU tunnel counters. The *_pkts counters exist so tests and
+ * operators can see on which core each tunnel's crypto ran.
+ */
+struct wgi_peer_pcpu_stats {
+	u64 tx_bytes;		/* UDP payload bytes sent, all message types */
+	u64 rx_bytes;		/* UDP payload bytes received and accepted */
+	u64 encrypted_pkts;
+	u64 decrypted_pkts;
+	struct u64_stats_sync syncp;
+};
+
+/*
+ * Execution modes (roadmap step 3). The packet paths dispatch through
+ * peer->ops so a later mode is a new ops table, not scattered branches.
+ */
+enum wgi_tunnel_mode {
+	WGI_MODE_INLINE = 0,
+};
+
+struct wgi_datapath_ops {
+	enum wgi_tunnel_mode mode;
+	/* Encrypts and sends a list of plaintext skbs for @peer. */
+	void (*xmit)(struct wgi_peer *peer, struct sk_buff_head *packets);
+	/* Decrypts one data message whose keypair was found for @peer. */
+	void (*receive_data)(struct wgi_peer *peer, struct wgi_keypair *keypair,
+			     struct sk_buff *skb);
+};
+
+struct wgi_peer {
+	struct wgi_device *device;
+	const struct wgi_datapath_ops *ops;
+
+	struct wgi_endpoint endpoint;
+	rwlock_t endpoint_lock;
+	struct dst_cache endpoint_cache;
+
+	struct wgi_handshake handshake;
+	struct wgi_keypairs keypairs;
+	struct wgi_cookie latest_cookie;
+
+	/* Plaintext held only while no session exists; oldest dropped first. */
+	struct sk_buff_head staged_packet_queue;
+	/* Decrypted packets waiting for this tunnel's NAPI poll. */
+	struct sk_buff_head rx_queue;
+	struct napi_struct napi;
+
+	struct timer_list timer_retransmit_handshake;
+	struct timer_list timer_send_keepalive;
+	struct timer_list timer_new_handshake;
+	struct timer_list timer_zero_key_material;
+	struct timer_list timer_persistent_keepalive;
+	struct work_struct transmit_handshake_work;
+	struct work_struct clear_peer_work;
+	unsigned int timer_handshake_attempts;
+	u16 persistent_keepalive_interval;	/* seconds, 0 = off */
+	bool timer_need_another_keepalive;
+	bool sent_lastminute_handshake;
+
+	atomic64_t last_sent_handshake;	/* ktime ns */
+	/* Wall-clock time of the last completed handshake, for read-back. */
+	struct timespec64 walltime_last_handshake;
+
+	struct wgi_peer_pcpu_stats __percpu *stats;
+
+	struct hlist_node pubkey_hash;
+	struct list_head peer_list;		/* on device->peer_list */
+	struct list_head allowedips_list;	/* wgi_allowedips_node */
+	u64 internal_id;
+	struct kref refcount;
+	struct rcu_head rcu;
+	bool is_dead;	/* set under device->update_lock before teardown */
+};
+
+struct wgi_peer *wgi_peer_create(struct wgi_device *wg,
+				 const u8 public_key[WGI_PUBKEY_LEN],
+				 const u8 preshared_key[WGI_KEY_LEN]);
+struct wgi_peer *__must_check wgi_peer_get_maybe_zero(struct wgi_peer *peer);
+static inline struct wgi_peer *wgi_peer_get(struct wgi_peer *peer)
+{
+	kref_get(&peer->refcount);
+	return peer;
+}
+void wgi_peer_put(struct wgi_peer *peer);
+/* Caller holds device->update_lock. */
+void wgi_peer_remove(struct wgi_peer *peer);
+void wgi_peer_remove_all(struct wgi_device *wg);
+
+void wgi_peer_stats_add_tx(struct wgi_peer *peer, unsigned int bytes);
+void wgi_peer_stats_add_rx(struct wgi_peer *peer, unsigned int bytes);
+void wgi_peer_stats_sum(struct wgi_peer *peer, u64 *rx_bytes, u64 *tx_bytes);
+/* Packet path, BH disabled: one data message en/decrypted on this CPU. */
+void wgi_peer_stats_count_encrypted(struct wgi_peer *peer);
+void wgi_peer_stats_count_decrypted(struct wgi_peer *peer, unsigned int bytes);
+/* One CPU's crypto counters, for the debugfs per-core view. */
+void wgi_peer_stats_read_cpu(struct wgi_peer *peer, int cpu,
+			     u64 *encrypted_pkts, u64 *decrypted_pkts);
+
+/*
+ * Object counters, checked by the leak tests through debugfs: created
+ * minus destroyed is what is still alive. The keypair pair lives in
+ * noise.c.
+ */
+extern atomic64_t wgi_peers_created, wgi_peers_destroyed;
+extern atomic64_t wgi_keypairs_created, wgi_keypairs_destroyed;
+
+#endif
