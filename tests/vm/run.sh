@@ -36,6 +36,13 @@ while getopts "k:o:b:" opt; do
 done
 shift $((OPTIND - 1))
 [ $# -gt 0 ] || { echo "usage: run.sh [-k REL] [-o DIR] [-b DIR] TEST..." >&2; exit 2; }
+# The guest mounts a fresh tmpfs on /tmp, hiding the host's /tmp.
+for p in "$top" "$build"; do
+	case $p/ in
+	/tmp/*) echo "run.sh: $p is under /tmp, which the guest cannot see; use another folder" >&2
+		exit 2 ;;
+	esac
+done
 [ ${#krels[@]} -gt 0 ] || mapfile -t krels < <("$here/kernels.sh" versions | awk '{print $2}')
 
 # Lines of the guest's kernel log that fail a test.
