@@ -17,6 +17,7 @@
 #include "cookie.h"
 #include "peer.h"
 #include "device.h"
+#include "timers.h"
 
 static const u8 label_mac1[] = "mac1----";
 static const u8 label_cookie[] = "cookie--";
@@ -84,7 +85,7 @@ void wgi_cookie_checker_precompute_device_keys(struct wgi_cookie_checker *c)
 static bool secret_is_stale(struct wgi_cookie_checker *c)
 {
 	return time_after64(get_jiffies_64(), c->secret_birthdate +
-			    WGI_COOKIE_SECRET_MAX_AGE * HZ);
+			    wgi_protocol_secs_to_jiffies(WGI_COOKIE_SECRET_MAX_AGE));
 }
 
 /* Rotates the secret if due; returns with c->secret_lock held for read. */
@@ -217,8 +218,8 @@ static bool cookie_is_usable(const struct wgi_cookie *cookie)
 {
 	return cookie->is_valid &&
 	       time_before64(get_jiffies_64(), cookie->birthdate +
-			     (WGI_COOKIE_SECRET_MAX_AGE -
-			      WGI_COOKIE_SECRET_LATENCY) * HZ);
+			     wgi_protocol_secs_to_jiffies(WGI_COOKIE_SECRET_MAX_AGE -
+							  WGI_COOKIE_SECRET_LATENCY));
 }
 
 void wgi_cookie_add_mac_to_packet(void *msg, size_t len,

@@ -18,6 +18,7 @@
 #include "noise.h"
 #include "peer.h"
 #include "device.h"
+#include "timers.h"
 
 static const u8 construction[] = "Noise_IKpsk2_25519_ChaChaPoly_BLAKE2s";
 static const u8 identifier[] = "WireGuard v1 zx2c4 Jason@zx2c4.com";
@@ -416,7 +417,7 @@ static bool initiation_is_acceptable(struct wgi_handshake *hs,
 		return false;
 	if (hs->last_initiation_consumption &&
 	    time_before64(get_jiffies_64(), hs->last_initiation_consumption +
-					    WGI_INITIATION_MIN_INTERVAL))
+			  wgi_protocol_jiffies(WGI_INITIATION_MIN_INTERVAL)))
 		return false;
 	return true;
 }

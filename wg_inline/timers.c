@@ -17,6 +17,7 @@
  * run in softirq and never compute a handshake themselves.
  */
 #include <linux/jiffies.h>
+#include <linux/moduleparam.h>
 #include <linux/random.h>
 #include <linux/timer.h>
 #include "datapath.h"
@@ -24,8 +25,19 @@
 #include "peer.h"
 #include "timers.h"
 
-/* Retries before giving up: REKEY_ATTEMPT_TIME worth of REKEY_TIMEOUTs. */
+/*
+ * Initiations per attempt, the first included: one every REKEY_TIMEOUT
+ * for REKEY_ATTEMPT_TIME (at 0, 5, ..., 85 s; given up at 90 s).
+ */
 #define WGI_MAX_HANDSHAKE_ATTEMPTS	(WGI_REKEY_ATTEMPT_TIME / WGI_REKEY_TIMEOUT)
+
+#ifdef WGI_DEBUG
+/* Test builds only: protocol time runs this many times faster. */
+unsigned int wgi_time_scale = 1;
+module_param_named(time_scale, wgi_time_scale, uint, 0444);
+MODULE_PARM_DESC(time_scale,
+		 "Debug builds only: divide every protocol duration by this (tests)");
+#endif
 
 static bool wgi_timers_allowed(struct wgi_peer *peer)
 {
@@ -39,10 +51,22 @@ static void wgi_timer_arm(struct wgi_peer *peer, struct timer_list *timer,
 		mod_timer(timer, expires);
 }
 
+/* Up to a third of a second, so that peers do not retry in lockstep. */
+static unsigned long wgi_rekey_jitter(void)
+{
+	return wgi_protocol_ms_to_jiffies(
+		get_random_u32_below(WGI_REKEY_TIMEOUT_JITTER_MS));
+}
+
+/* @secs of protocol time from now, as a timer expiry. */
+static unsigned long wgi_after_secs(unsigned long secs)
+{
+	return jiffies + wgi_protocol_secs_to_jiffies(secs);
+}
+
 static unsigned long wgi_rekey_timeout_with_jitter(void)
 {
-	return jiffies + WGI_REKEY_TIMEOUT * HZ +
-	       msecs_to_jiffies(get_random_u32_below(WGI_REKEY_TIMEOUT_JITTER_MS));
+	return wgi_after_secs(WGI_REKEY_TIMEOUT) + wgi_rekey_jitter();
 }
 
 static void wgi_expire_retransmit_handshake(struct timer_list *timer)
@@ -51,7 +75,8 @@ static void wgi_expire_retransmit_handshake(struct timer_list *timer)
 					   timer_retransmit_handshake);
 	struct sk_buff *skb;
 
-	if (peer->timer_handshake_attempts >= WGI_MAX_HANDSHAKE_ATTEMPTS) {
+	/* timer_handshake_attempts counts retries, not the first try. */
+	if (peer->timer_handshake_attempts + 1 >= WGI_MAX_HANDSHAKE_ATTEMPTS) {
 		/* Give up: nobody answers, so what waits for them is stale. */
 		del_timer(&peer->timer_send_keepalive);
 		while ((skb = skb_dequeue(&peer->staged_packet_queue)))
@@ -59,7 +84,7 @@ static void wgi_expire_retransmit_handshake(struct timer_list *timer)
 				     WGI_DROP_TX_HANDSHAKE_TIMEOUT);
 		if (!timer_pending(&peer->timer_zero_key_material))
 			wgi_timer_arm(peer, &peer->timer_zero_key_material,
-				      jiffies + 3 * WGI_REJECT_AFTER_TIME * HZ);
+				      wgi_after_secs(3 * WGI_REJECT_AFTER_TIME));
 		return;
 	}
 
@@ -77,7 +102,7 @@ static void wgi_expire_send_keepalive(struct timer_list *timer)
 	if (peer->timer_need_another_keepalive) {
 		peer->timer_need_another_keepalive = false;
 		wgi_timer_arm(peer, &peer->timer_send_keepalive,
-			      jiffies + WGI_KEEPALIVE_TIMEOUT * HZ);
+			      wgi_after_secs(WGI_KEEPALIVE_TIMEOUT));
 	}
 }
 
@@ -149,10 +174,9 @@ void wgi_timers_data_sent(struct wgi_peer *peer)
 {
 	if (!timer_pending(&peer->timer_new_handshake))
 		wgi_timer_arm(peer, &peer->timer_new_handshake,
-			      jiffies + (WGI_KEEPALIVE_TIMEOUT +
-					 WGI_REKEY_TIMEOUT) * HZ +
-			      msecs_to_jiffies(get_random_u32_below(
-					WGI_REKEY_TIMEOUT_JITTER_MS)));
+			      wgi_after_secs(WGI_KEEPALIVE_TIMEOUT +
+					     WGI_REKEY_TIMEOUT) +
+			      wgi_rekey_jitter());
 }
 
 /* A data message (not a keepalive) arrived: owe the peer an answer. */
@@ -162,7 +186,7 @@ void wgi_timers_data_received(struct wgi_peer *peer)
 		return;
 	if (!timer_pending(&peer->timer_send_keepalive))
 		mod_timer(&peer->timer_send_keepalive,
-			  jiffies + WGI_KEEPALIVE_TIMEOUT * HZ);
+			  wgi_after_secs(WGI_KEEPALIVE_TIMEOUT));
 	else
 		peer->timer_need_another_keepalive = true;
 }
@@ -199,15 +223,18 @@ void wgi_timers_handshake_complete(struct wgi_peer *peer)
 void wgi_timers_session_derived(struct wgi_peer *peer)
 {
 	wgi_timer_arm(peer, &peer->timer_zero_key_material,
-		      jiffies + 3 * WGI_REJECT_AFTER_TIME * HZ);
+		      wgi_after_secs(3 * WGI_REJECT_AFTER_TIME));
 }
 
-/* Any authenticated message either way restarts persistent keepalive. */
+/*
+ * Any authenticated message either way restarts persistent keepalive. The
+ * interval is scaled like protocol time, so tests see it shrink too.
+ */
 void wgi_timers_any_authenticated_packet_traversal(struct wgi_peer *peer)
 {
 	u16 interval = READ_ONCE(peer->persistent_keepalive_interval);
 
 	if (interval)
 		wgi_timer_arm(peer, &peer->timer_persistent_keepalive,
-			      jiffies + interval * HZ);
+			      wgi_after_secs(interval));
 }
