@@ -30,6 +30,7 @@
 #include "debugfs.h"
 #include "device.h"
 #include "peer.h"
+#include "ratelimiter.h"
 #include "timers.h"
 
 LIST_HEAD(wgi_device_list);
@@ -116,16 +117,18 @@ static bool wgi_inner_header_ok(struct sk_buff *skb)
 	}
 }
 
-/* Tell the local sender why its packet went nowhere. */
-static void wgi_xmit_icmp_unreachable(struct sk_buff *skb, bool no_peer)
+/*
+ * Tell the sender why its packet went nowhere: host unreachable (v4) or
+ * address unreachable (v6) whatever the reason, the codes any WireGuard
+ * implementation answers with.
+ */
+static void wgi_xmit_icmp_unreachable(struct sk_buff *skb)
 {
 	if (skb->protocol == htons(ETH_P_IP))
 		icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, 0);
-	else if (no_peer)
+	else if (skb->protocol == htons(ETH_P_IPV6))
 		icmpv6_ndo_send(skb, ICMPV6_DEST_UNREACH, ICMPV6_ADDR_UNREACH,
 				0);
-	else
-		icmpv6_ndo_send(skb, ICMPV6_DEST_UNREACH, ICMPV6_NOROUTE, 0);
 }
 
 static bool wgi_peer_has_endpoint(struct wgi_peer *peer)
@@ -149,10 +152,13 @@ static int wgi_xmit_prepare_list(struct sk_buff *skb,
 {
 	struct sk_buff *segs, *next;
 
-	/* Plaintext is never routed again; the inner dst is dead weight. */
-	skb_dst_drop(skb);
-
+	/*
+	 * Plaintext is never routed again; the inner dst is dead weight. It
+	 * stays on @skb until segmentation succeeded, as an ICMP error about
+	 * a failure needs it.
+	 */
 	if (!skb_is_gso(skb)) {
+		skb_dst_drop(skb);
 		skb_mark_not_on_list(skb);
 		__skb_queue_tail(packets, skb);
 		return 0;
@@ -163,6 +169,7 @@ static int wgi_xmit_prepare_list(struct sk_buff *skb,
 		return segs ? PTR_ERR(segs) : -EINVAL;
 	consume_skb(skb);
 	skb_list_walk_safe(segs, skb, next) {
+		skb_dst_drop(skb);
 		skb_mark_not_on_list(skb);
 		__skb_queue_tail(packets, skb);
 	}
@@ -172,39 +179,53 @@ static int wgi_xmit_prepare_list(struct sk_buff *skb,
 /*
  * The inline transmit entry: everything from peer lookup to the UDP send
  * happens here, in the caller's context on the caller's core.
+ *
+ * A packet that cannot go anywhere is answered with an ICMP error, and the
+ * error is also returned: the stack hands it back to a local sender, whose
+ * sendmsg() then fails with ENOKEY (no peer for the destination) or
+ * EDESTADDRREQ (the peer has no endpoint), as with any WireGuard device.
  */
 static netdev_tx_t wgi_start_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct wgi_device *wg = netdev_priv(dev);
 	struct sk_buff_head packets;
+	enum wgi_drop_reason why;
 	struct wgi_peer *peer;
+	int ret;
 
 	if (unlikely(!wgi_inner_header_ok(skb))) {
 		wgi_drop_skb(wg, skb, WGI_DROP_TX_BAD_PROTO);
-		return NETDEV_TX_OK;
+		return -EPROTONOSUPPORT;
 	}
 
 	peer = wgi_allowedips_lookup_dst(&wg->peer_allowedips, skb);
 	if (unlikely(!peer)) {
-		wgi_xmit_icmp_unreachable(skb, true);
-		wgi_drop_skb(wg, skb, WGI_DROP_TX_NO_PEER);
-		return NETDEV_TX_OK;
+		why = WGI_DROP_TX_NO_PEER;
+		ret = -ENOKEY;
+		goto err;
 	}
 	if (unlikely(!wgi_peer_has_endpoint(peer))) {
-		wgi_xmit_icmp_unreachable(skb, false);
-		wgi_drop_skb(wg, skb, WGI_DROP_TX_NO_ENDPOINT);
-		goto out;
+		why = WGI_DROP_TX_NO_ENDPOINT;
+		ret = -EDESTADDRREQ;
+		goto err_peer;
 	}
 
 	__skb_queue_head_init(&packets);
 	if (unlikely(wgi_xmit_prepare_list(skb, &packets))) {
-		wgi_drop_skb(wg, skb, WGI_DROP_TX_ENCRYPT_FAILED);
-		goto out;
+		why = WGI_DROP_TX_ENCRYPT_FAILED;
+		ret = -ENOMEM;
+		goto err_peer;
 	}
 	peer->ops->xmit(peer, &packets);
-out:
 	wgi_peer_put(peer);
 	return NETDEV_TX_OK;
+
+err_peer:
+	wgi_peer_put(peer);
+err:
+	wgi_xmit_icmp_unreachable(skb);
+	wgi_drop_skb(wg, skb, why);
+	return ret;
 }
 
 static int wgi_dev_init(struct net_device *dev)
@@ -230,6 +251,7 @@ static int wgi_dev_init(struct net_device *dev)
 					   dev->name);
 	if (!wg->handshake_wq)
 		goto err;
+	wgi_ratelimiter_get();
 	return 0;
 
 err:
@@ -266,6 +288,7 @@ static void wgi_destruct(struct net_device *dev)
 	/* Drains handshake work and any initiation works still queued. */
 	destroy_workqueue(wg->handshake_wq);
 	skb_queue_purge(&wg->handshake_queue);
+	wgi_ratelimiter_put();
 	wgi_noise_static_identity_clear(&wg->static_identity);
 	memzero_explicit(&wg->cookie_checker, sizeof(wg->cookie_checker));
 
@@ -299,6 +322,8 @@ static void wgi_setup(struct net_device *dev)
 	dev->addr_len = 0;
 	dev->flags = IFF_POINTOPOINT | IFF_NOARP;
 	dev->priv_flags |= IFF_NO_QUEUE;
+	/* The route stays on the skb: ICMP errors about it need it. */
+	netif_keep_dst(dev);
 	/*
 	 * Lockless transmit: tunnels of one device transmit from many cores
 	 * at once, which is the whole point of the inline design.

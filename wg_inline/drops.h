@@ -30,7 +30,9 @@
 	X(TX_ENCRYPT_FAILED, "tx_encrypt_failed")			\
 	X(TX_NO_ROUTE, "tx_no_route")					\
 	X(TX_BAD_PROTO, "tx_bad_proto")					\
-	X(TX_HANDSHAKE_TIMEOUT, "tx_handshake_timeout")
+	X(TX_HANDSHAKE_TIMEOUT, "tx_handshake_timeout")			\
+	X(RX_HANDSHAKE_RATELIMITED, "rx_handshake_ratelimited")		\
+	X(RX_COOKIE_REPLY_SENT, "rx_cookie_reply_sent")
 
 enum wgi_drop_reason {
 #define WGI_DROP_ENUM(name, str) WGI_DROP_##name,

@@ -13,10 +13,18 @@
 #include "datapath.h"
 #include "device.h"
 #include "peer.h"
+#include "ratelimiter.h"
 #include "timers.h"
 
 /* Handshake queue fill level from which mac2 cookies are demanded. */
 #define WGI_UNDER_LOAD_QUEUE_LEN	(WGI_MAX_QUEUED_HANDSHAKES / 8)
+/*
+ * Messages one run of the handshake worker handles before it requeues
+ * itself, so a flood lets other work on the pool (and other devices'
+ * handshakes) in between instead of holding a worker for as long as it
+ * lasts.
+ */
+#define WGI_HANDSHAKE_WORK_BUDGET	64
 
 /*
  * Returns the message type if @skb (at the message start) has the type's
@@ -167,7 +175,8 @@ static void wgi_process_handshake(struct wgi_device *wg, struct sk_buff *skb)
 
 	type = le32_to_cpu(((struct wgi_msg_header *)skb->data)->type);
 	if (type == WGI_MSG_COOKIE_REPLY) {
-		wgi_cookie_message_consume((void *)skb->data, wg);
+		if (!wgi_cookie_message_consume((void *)skb->data, wg))
+			wgi_drop_count(wg, WGI_DROP_RX_COOKIE_INVALID);
 		return;
 	}
 
@@ -179,9 +188,22 @@ static void wgi_process_handshake(struct wgi_device *wg, struct sk_buff *skb)
 		return;
 	}
 	if (under_load && macs != WGI_MACS_VALID_MAC1_AND_COOKIE) {
-		/* Initiation and response share the sender_index offset. */
+		/*
+		 * Prove you can receive at that address first. Initiation and
+		 * response share the sender_index offset.
+		 */
 		init = (const void *)skb->data;
 		wgi_send_cookie_reply(wg, skb, init->sender_index);
+		wgi_drop_count(wg, WGI_DROP_RX_COOKIE_REPLY_SENT);
+		return;
+	}
+	/*
+	 * Each initiation costs a Curve25519 operation: a source, however
+	 * well it proved its address, gets only so many a second.
+	 */
+	if (type == WGI_MSG_HANDSHAKE_INITIATION &&
+	    !wgi_ratelimiter_allow(skb, rcu_access_pointer(wg->creating_net))) {
+		wgi_drop_count(wg, WGI_DROP_RX_HANDSHAKE_RATELIMITED);
 		return;
 	}
 
@@ -209,11 +231,17 @@ void wgi_handshake_worker(struct work_struct *work)
 {
 	struct wgi_device *wg = container_of(work, struct wgi_device,
 					     handshake_work);
+	unsigned int budget = WGI_HANDSHAKE_WORK_BUDGET;
 	struct sk_buff *skb;
 
 	while ((skb = skb_dequeue(&wg->handshake_queue))) {
 		wgi_process_handshake(wg, skb);
 		dev_kfree_skb(skb);
+		if (!--budget) {
+			/* More may be queued: come back after the others. */
+			queue_work(wg->handshake_wq, &wg->handshake_work);
+			return;
+		}
 		cond_resched();
 	}
 }
