@@ -128,6 +128,19 @@ static int wgi_nl_parse_allowedip(struct nlattr **tb,
 					   wgi_allowedip_policy, extack);
 }
 
+/*
+ * CAP_NET_ADMIN over the namespace the request came from, checked here
+ * rather than by the genl core so that a refusal carries a message.
+ */
+static int wgi_nl_check_admin(const struct sk_buff *skb, struct net *net,
+			      struct netlink_ext_ack *extack)
+{
+	if (netlink_ns_capable(skb, net->user_ns, CAP_NET_ADMIN))
+		return 0;
+	NL_SET_ERR_MSG(extack, "configuring wg-inline needs CAP_NET_ADMIN");
+	return -EPERM;
+}
+
 /* Looks the device up in @net. RTNL held; no reference taken. */
 static struct wgi_device *wgi_nl_lookup(struct net *net, struct nlattr **attrs,
 					struct netlink_ext_ack *extack)
@@ -191,6 +204,7 @@ struct wgi_nl_set_check {
 	const struct nlattr *peers;	/* WGDEVICE_A_PEERS, for back-scans */
 	bool replace_peers;
 	unsigned int new_peers;		/* upper bound on peers created */
+	unsigned int aips_added;	/* allowed IPs added by earlier entries */
 };
 
 static int wgi_nl_check_endpoint(const struct nlattr *attr,
@@ -263,14 +277,73 @@ static unsigned int wgi_nl_count_peer_allowedips(struct wgi_peer *peer)
 	return n;
 }
 
+/* Counts the prefixes an allowed-IP list adds (rather than removes). */
+static unsigned int wgi_nl_count_adds(const struct nlattr *list)
+{
+	struct nlattr *tb[WGALLOWEDIP_A_MAX + 1];
+	unsigned int n = 0;
+	struct nlattr *elem;
+	int rem;
+
+	nla_for_each_nested(elem, list, rem)
+		if (!wgi_nl_parse_allowedip(tb, elem, NULL) &&
+		    !(wgi_nl_flags(tb[WGALLOWEDIP_A_FLAGS]) &
+		      WGALLOWEDIP_F_REMOVE_ME))
+			++n;
+	return n;
+}
+
+/*
+ * What earlier entries of this request for @key leave the peer with:
+ * *@existing drops to zero after one that removes the peer, and the
+ * returned count of added prefixes restarts after a replacement.
+ */
+static unsigned int wgi_nl_earlier_adds(const struct nlattr *peers,
+					const struct nlattr *stop,
+					const u8 *key, unsigned int *existing)
+{
+	struct nlattr *tb[WGPEER_A_MAX + 1];
+	unsigned int added = 0;
+	struct nlattr *elem;
+	u32 flags;
+	int rem;
+
+	nla_for_each_nested(elem, peers, rem) {
+		if (elem == stop)
+			break;
+		if (wgi_nl_parse_peer(tb, elem, NULL) ||
+		    !tb[WGPEER_A_PUBLIC_KEY] ||
+		    memcmp(nla_data(tb[WGPEER_A_PUBLIC_KEY]), key, WG_KEY_LEN))
+			continue;
+		flags = wgi_nl_flags(tb[WGPEER_A_FLAGS]);
+		if (flags & WGPEER_F_REMOVE_ME) {
+			*existing = 0;
+			added = 0;
+			continue;
+		}
+		if (flags & WGPEER_F_REPLACE_ALLOWEDIPS) {
+			*existing = 0;
+			added = 0;
+		}
+		if (tb[WGPEER_A_ALLOWEDIPS])
+			added += wgi_nl_count_adds(tb[WGPEER_A_ALLOWEDIPS]);
+	}
+	return added;
+}
+
 /*
  * Validates every allowed IP of one peer entry and makes sure the peer
- * would not end up above the per-peer limit.
+ * would not end up above the per-peer limit, counting what earlier
+ * entries for the same key add. Those are only looked for when all that
+ * the request added so far could make the difference, so that a big
+ * request of many peers is not scanned once per peer.
  */
 static int wgi_nl_check_allowedips(struct wgi_nl_set_check *chk,
+				   const struct nlattr *entry,
 				   struct nlattr **tb, const u8 *pubkey,
 				   struct netlink_ext_ack *extack)
 {
+	unsigned int earlier = 0;
 	bool replace = wgi_nl_flags(tb[WGPEER_A_FLAGS]) &
 		       WGPEER_F_REPLACE_ALLOWEDIPS;
 	unsigned int added = 0, existing = 0;
@@ -295,7 +368,12 @@ static int wgi_nl_check_allowedips(struct wgi_nl_set_check *chk,
 			wgi_peer_put(peer);
 		}
 	}
-	if (added + existing > WGI_MAX_ALLOWEDIPS_PER_PEER) {
+	if (!replace &&
+	    added + existing + chk->aips_added > WGI_MAX_ALLOWEDIPS_PER_PEER)
+		earlier = wgi_nl_earlier_adds(chk->peers, entry, pubkey,
+					      &existing);
+	chk->aips_added += added;
+	if (added + existing + earlier > WGI_MAX_ALLOWEDIPS_PER_PEER) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[WGPEER_A_ALLOWEDIPS],
 				    "too many allowed IPs for one peer");
 		return -E2BIG;
@@ -373,7 +451,7 @@ static int wgi_nl_check_peer(struct wgi_nl_set_check *chk,
 		if (ret)
 			return ret;
 	}
-	ret = wgi_nl_check_allowedips(chk, tb, key, extack);
+	ret = wgi_nl_check_allowedips(chk, elem, tb, key, extack);
 	if (ret)
 		return ret;
 	if (!(flags & WGPEER_F_UPDATE_ONLY) &&
@@ -769,6 +847,9 @@ static int wgi_nl_set_device(struct sk_buff *skb, struct genl_info *info)
 	struct wgi_device *wg;
 	int ret;
 
+	ret = wgi_nl_check_admin(skb, genl_info_net(info), info->extack);
+	if (ret)
+		return ret;
 	rtnl_lock();
 	wg = wgi_nl_lookup(genl_info_net(info), info->attrs, info->extack);
 	if (IS_ERR(wg)) {
@@ -811,6 +892,9 @@ static int wgi_nl_get_start(struct netlink_callback *cb)
 	struct wgi_device *wg;
 	int ret;
 
+	ret = wgi_nl_check_admin(cb->skb, sock_net(cb->skb->sk), cb->extack);
+	if (ret)
+		return ret;
 	/* Already validated by the core; parsed again to read the selector. */
 	ret = nlmsg_parse_deprecated(cb->nlh, GENL_HDRLEN, tb, WGDEVICE_A_MAX,
 				     wgi_device_policy, cb->extack);
@@ -1117,11 +1201,10 @@ static const struct genl_ops wgi_genl_ops[] = {
 		.start = wgi_nl_get_start,
 		.dumpit = wgi_nl_get_device,
 		.done = wgi_nl_get_done,
-		.flags = GENL_UNS_ADMIN_PERM,
+		/* CAP_NET_ADMIN: wgi_nl_check_admin() in start and doit */
 	}, {
 		.cmd = WG_CMD_SET_DEVICE,
 		.doit = wgi_nl_set_device,
-		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };
 
