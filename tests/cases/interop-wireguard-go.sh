@@ -1,0 +1,7 @@
+# wg-inline interoperates with wireguard-go (userspace), both as handshake
+# initiator and responder: ping with v4 and v6 inner over v4 and v6 outer,
+# with and without a preshared key, and iperf3 TCP and UDP both ways.
+# timeout: 420
+. "$WGI_ROOT/tests/lib.sh"
+modprobe tun
+interop_suite go
