@@ -39,6 +39,13 @@ MODULE_PARM_DESC(time_scale,
 		 "Debug builds only: divide every protocol duration by this (tests)");
 #endif
 
+/*
+ * Callers hold rcu_read_lock_bh() from this check until the timer is armed:
+ * peer teardown sets is_dead, waits with synchronize_net() and only then
+ * stops the timers, so an arm that saw a live peer is over by then. The
+ * handshake worker arms timers from process context, where nothing else
+ * would make that wait cover it.
+ */
 static bool wgi_timers_allowed(struct wgi_peer *peer)
 {
 	return netif_running(peer->device->dev) && !READ_ONCE(peer->is_dead);
@@ -47,8 +54,10 @@ static bool wgi_timers_allowed(struct wgi_peer *peer)
 static void wgi_timer_arm(struct wgi_peer *peer, struct timer_list *timer,
 			  unsigned long expires)
 {
+	rcu_read_lock_bh();
 	if (wgi_timers_allowed(peer))
 		mod_timer(timer, expires);
+	rcu_read_unlock_bh();
 }
 
 /* Up to a third of a second, so that peers do not retry in lockstep. */
@@ -182,13 +191,16 @@ void wgi_timers_data_sent(struct wgi_peer *peer)
 /* A data message (not a keepalive) arrived: owe the peer an answer. */
 void wgi_timers_data_received(struct wgi_peer *peer)
 {
+	rcu_read_lock_bh();
 	if (!wgi_timers_allowed(peer))
-		return;
+		goto out;
 	if (!timer_pending(&peer->timer_send_keepalive))
 		mod_timer(&peer->timer_send_keepalive,
 			  wgi_after_secs(WGI_KEEPALIVE_TIMEOUT));
 	else
 		peer->timer_need_another_keepalive = true;
+out:
+	rcu_read_unlock_bh();
 }
 
 /* Anything authenticated we sent already serves as a keepalive. */
