@@ -95,8 +95,14 @@ static int wgi_stop(struct net_device *dev)
 	mutex_lock(&wg->update_lock);
 	/* No more receive softirqs once the sockets are gone. */
 	wgi_socket_reinit(wg, NULL, NULL);
-	flush_workqueue(wg->handshake_wq);
+	/*
+	 * The handshake worker requeues itself while messages are left, and
+	 * a flush does not wait for work queued after it started: empty its
+	 * queue and cancel it first, then flush the peers' works.
+	 */
 	skb_queue_purge(&wg->handshake_queue);
+	cancel_work_sync(&wg->handshake_work);
+	flush_workqueue(wg->handshake_wq);
 	list_for_each_entry(peer, &wg->peer_list, peer_list)
 		wgi_peer_quiesce(peer);
 	mutex_unlock(&wg->update_lock);
