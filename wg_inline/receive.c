@@ -198,10 +198,13 @@ static void wgi_process_handshake(struct wgi_device *wg, struct sk_buff *skb)
 		return;
 	}
 	/*
-	 * Each initiation costs a Curve25519 operation: a source, however
-	 * well it proved its address, gets only so many a second.
+	 * Under load each initiation's Curve25519 work is rationed: a source
+	 * that proved its address with a cookie gets only so many a second.
+	 * Not otherwise: without a cookie the source address may be forged,
+	 * and charging it would let anyone lock a real peer (or, filling the
+	 * table, everyone) out of handshakes.
 	 */
-	if (type == WGI_MSG_HANDSHAKE_INITIATION &&
+	if (under_load && type == WGI_MSG_HANDSHAKE_INITIATION &&
 	    !wgi_ratelimiter_allow(skb, rcu_access_pointer(wg->creating_net))) {
 		wgi_drop_count(wg, WGI_DROP_RX_HANDSHAKE_RATELIMITED);
 		return;

@@ -2,12 +2,32 @@
 # mac1, then valid mac2 from the cookies it is sent) against the
 # responder: under load it answers with cookie replies, its per-source
 # ratelimiter drops the excess, and data through the tunnel keeps flowing.
+# Before that, a trickle of forged initiations claiming the real peer's
+# address (mac1 only, no load) must not ratelimit that peer out.
 # timeout: 150
 . "$WGI_ROOT/tests/lib.sh"
 load_wg_inline
 veth_pair a b
 tunnel_pair wgi wgi 4 no
 check "tunnel up" n a ping -c 1 -W 3 10.9.0.2
+
+# 40 forged initiations a second from a's address (another port, so no
+# spoofing is needed), twice the ratelimit. Meanwhile a starts afresh:
+# its handshake must go through at once.
+FLOOD=$WGI_ROOT/tests/hostile/flood_handshake.py
+limited0=$(drop_count wgb rx_handshake_ratelimited)
+n a python3 "$FLOOD" --rate=40 192.0.2.2 51820 "$(pubkey b)" 6 192.0.2.1 \
+	>/tmp/trickle.json &
+trickle_pid=$!
+sleep 2
+n a "$WGAFF" set wga peer "$(pubkey b)" remove
+n a "$WGAFF" set wga peer "$(pubkey b)" endpoint 192.0.2.2:51820 \
+	allowed-ips 10.9.0.2/32,fd00::2/128
+check "the real peer's handshake during the trickle" n a ping -c 1 -W 4 10.9.0.2
+wait $trickle_pid
+echo "# trickle: $(cat /tmp/trickle.json)"
+expect_eq "no initiation ratelimited without load" \
+	$(($(drop_count wgb rx_handshake_ratelimited) - limited0)) 0
 
 # The flooder's netns f, on its own link to b: 198.51.100.10-41.
 ip netns add f
@@ -22,7 +42,7 @@ for i in $(seq 10 41); do
 	srcs+=(198.51.100.$i)
 done
 
-n f python3 "$WGI_ROOT/tests/hostile/flood_handshake.py" 198.51.100.1 51820 \
+n f python3 "$FLOOD" 198.51.100.1 51820 \
 	"$(pubkey b)" 9 "${srcs[@]}" >/tmp/flood.json &
 flood_pid=$!
 sleep 2	# let the queue build up

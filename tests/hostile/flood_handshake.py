@@ -2,7 +2,7 @@
 """Handshake-initiation flood against a WireGuard listen port
 (tests/cases/handshake-flood.sh).
 
-  flood_handshake.py DADDR PORT RESPONDER_PUBKEY_B64 SECONDS SRC...
+  flood_handshake.py [--rate=N] DADDR PORT RESPONDER_PUBKEY_B64 SECONDS SRC...
 
 From one UDP socket per source address SRC, sends initiations to
 DADDR:PORT for SECONDS (bounded: at most 200000 messages in all). They
@@ -12,6 +12,9 @@ responder pays for a Curve25519 operation and then rejects them. Cookie
 replies are caught and decrypted; from then on that source's
 initiations also carry a valid mac2, as a real peer's would, so the
 responder's per-source ratelimiter, not the cookie, is what stops them.
+
+--rate=N paces the whole flood to N messages a second: a trickle of
+forged initiations that does not put the responder under load.
 
 Prints one JSON line: sent, cookie_replies, cookies_valid.
 """
@@ -83,16 +86,24 @@ class Source:
 
 
 def main():
-    daddr, port, pub_b64, seconds = sys.argv[1:5]
+    args = sys.argv[1:]
+    rate = 0.0
+    if args and args[0].startswith("--rate="):
+        rate = float(args.pop(0).split("=", 1)[1])
+    daddr, port, pub_b64, seconds = args[:4]
     pub = base64.b64decode(pub_b64)
     mac1_key = blake2s(b"mac1----" + pub)
     cookie_key = blake2s(b"cookie--" + pub)
-    sources = [Source(a, mac1_key) for a in sys.argv[5:]]
+    sources = [Source(a, mac1_key) for a in args[4:]]
     dest = (daddr, int(port))
     sent = replies = valid = 0
-    end = time.monotonic() + float(seconds)
+    start = time.monotonic()
+    end = start + float(seconds)
     i = 0
     while time.monotonic() < end and sent < MAX_MESSAGES:
+        if rate and sent > (time.monotonic() - start) * rate:
+            time.sleep(0.005)
+            continue
         for src in sources:
             try:
                 src.sock.sendto(src.wire[i % MSGS_PER_SOURCE], dest)
