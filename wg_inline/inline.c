@@ -249,9 +249,20 @@ static void wgi_maybe_lastminute_rekey(struct wgi_peer *peer,
 	}
 }
 
+/*
+ * DS field of the IP header at the network header, of the family
+ * skb->protocol says; the caller made sure that header is there.
+ */
+static u8 wgi_ip_dsfield(const struct sk_buff *skb)
+{
+	if (skb->protocol == htons(ETH_P_IP))
+		return ipv4_get_dsfield(ip_hdr(skb));
+	return ipv6_get_dsfield(ipv6_hdr(skb));
+}
+
 /* Hands a decrypted packet to this tunnel's NAPI on the current core. */
 static void wgi_deliver_to_napi(struct wgi_peer *peer, struct sk_buff *skb,
-				__be16 protocol)
+				__be16 protocol, u8 outer_ds)
 {
 	struct wgi_device *wg = peer->device;
 	/* Only compared, never dereferenced. */
@@ -266,6 +277,8 @@ static void wgi_deliver_to_napi(struct wgi_peer *peer, struct sk_buff *skb,
 	skb_reset_mac_header(skb);
 	skb->mac_len = 0;
 	skb_reset_transport_header(skb);
+	/* Congestion marked on the way (outer CE) must reach the receiver. */
+	INET_ECN_decapsulate(skb, outer_ds, wgi_ip_dsfield(skb));
 
 	if (unlikely(skb_queue_len_lockless(&peer->rx_queue) >=
 		     WGI_MAX_RX_BACKLOG)) {
@@ -282,6 +295,8 @@ static void wgi_inline_receive_data(struct wgi_peer *peer,
 				    struct sk_buff *skb)
 {
 	struct wgi_device *wg = peer->device;
+	/* The outer IP header is still in front of the message. */
+	u8 outer_ds = wgi_ip_dsfield(skb);
 	unsigned int msg_len = skb->len;
 	struct wgi_peer *routed;
 	__be16 protocol;
@@ -337,7 +352,7 @@ static void wgi_inline_receive_data(struct wgi_peer *peer,
 		wgi_drop_skb(wg, skb, WGI_DROP_RX_ALLOWEDIPS);
 		return;
 	}
-	wgi_deliver_to_napi(peer, skb, protocol);
+	wgi_deliver_to_napi(peer, skb, protocol, outer_ds);
 }
 
 const struct wgi_datapath_ops wgi_inline_ops = {
