@@ -75,6 +75,7 @@ struct wgi_peer {
 	struct wgi_endpoint endpoint;
 	rwlock_t endpoint_lock;
 	struct dst_cache endpoint_cache;
+	u32 endpoint_gen;		/* endpoint_lock; bumped with each cache reset */
 
 	struct wgi_handshake handshake;
 	struct wgi_keypairs keypairs;

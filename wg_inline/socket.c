@@ -156,6 +156,8 @@ void wgi_socket_reinit(struct wgi_device *wg, struct sock *new4,
 /* Where to send, and whether a new source address should be remembered. */
 struct wgi_send_target {
 	struct wgi_endpoint ep;
+	struct wgi_peer *peer;		/* whose route cache to use; NULL: none */
+	u32 endpoint_gen;		/* peer->endpoint_gen when @ep was read */
 	bool src_changed;
 };
 
@@ -164,9 +166,46 @@ static void wgi_send_target_from_peer(struct wgi_send_target *t,
 {
 	read_lock_bh(&peer->endpoint_lock);
 	t->ep = peer->endpoint;
+	t->endpoint_gen = peer->endpoint_gen;
 	read_unlock_bh(&peer->endpoint_lock);
+	t->peer = peer;
 	t->src_changed = false;
 }
+
+static struct dst_cache *wgi_target_cache(const struct wgi_send_target *t)
+{
+	return t->peer ? &t->peer->endpoint_cache : NULL;
+}
+
+/*
+ * A route is cached only if the endpoint did not move while we looked it
+ * up: whoever moved it reset the cache under the write lock, and a route
+ * to the old address set after that reset would be used for the new one.
+ */
+static void wgi_target_cache_set4(const struct wgi_send_target *t,
+				  struct dst_entry *dst, __be32 saddr)
+{
+	struct wgi_peer *peer = t->peer;
+
+	read_lock_bh(&peer->endpoint_lock);
+	if (peer->endpoint_gen == t->endpoint_gen)
+		dst_cache_set_ip4(&peer->endpoint_cache, dst, saddr);
+	read_unlock_bh(&peer->endpoint_lock);
+}
+
+#if IS_ENABLED(CONFIG_IPV6)
+static void wgi_target_cache_set6(const struct wgi_send_target *t,
+				  struct dst_entry *dst,
+				  const struct in6_addr *saddr)
+{
+	struct wgi_peer *peer = t->peer;
+
+	read_lock_bh(&peer->endpoint_lock);
+	if (peer->endpoint_gen == t->endpoint_gen)
+		dst_cache_set_ip6(&peer->endpoint_cache, dst, saddr);
+	read_unlock_bh(&peer->endpoint_lock);
+}
+#endif
 
 static struct rtable *wgi_route4(struct wgi_device *wg, struct sock *sk,
 				 struct flowi4 *fl, struct wgi_send_target *t)
@@ -192,8 +231,9 @@ static struct rtable *wgi_route4(struct wgi_device *wg, struct sock *sk,
 }
 
 static int wgi_send4(struct wgi_device *wg, struct sk_buff *skb, u8 ds,
-		     struct wgi_send_target *t, struct dst_cache *cache)
+		     struct wgi_send_target *t)
 {
+	struct dst_cache *cache = wgi_target_cache(t);
 	struct flowi4 fl = {
 		.saddr = t->ep.src4.s_addr,
 		.daddr = t->ep.addr4.sin_addr.s_addr,
@@ -227,7 +267,7 @@ static int wgi_send4(struct wgi_device *wg, struct sk_buff *skb, u8 ds,
 			goto err;
 		}
 		if (cache)
-			dst_cache_set_ip4(cache, &rt->dst, fl.saddr);
+			wgi_target_cache_set4(t, &rt->dst, fl.saddr);
 	}
 	if (fl.saddr != t->ep.src4.s_addr) {
 		t->ep.src4.s_addr = fl.saddr;
@@ -285,8 +325,9 @@ static struct dst_entry *wgi_route6(struct wgi_device *wg, struct sock *sk,
 }
 
 static int wgi_send6(struct wgi_device *wg, struct sk_buff *skb, u8 ds,
-		     struct wgi_send_target *t, struct dst_cache *cache)
+		     struct wgi_send_target *t)
 {
+	struct dst_cache *cache = wgi_target_cache(t);
 	struct flowi6 fl = {
 		.saddr = t->ep.src6,
 		.daddr = t->ep.addr6.sin6_addr,
@@ -317,7 +358,7 @@ static int wgi_send6(struct wgi_device *wg, struct sk_buff *skb, u8 ds,
 			goto err;
 		}
 		if (cache)
-			dst_cache_set_ip6(cache, dst, &fl.saddr);
+			wgi_target_cache_set6(t, dst, &fl.saddr);
 	}
 	if (!ipv6_addr_equal(&fl.saddr, &t->ep.src6)) {
 		t->ep.src6 = fl.saddr;
@@ -348,7 +389,7 @@ err:
 }
 #else
 static int wgi_send6(struct wgi_device *wg, struct sk_buff *skb, u8 ds,
-		     struct wgi_send_target *t, struct dst_cache *cache)
+		     struct wgi_send_target *t)
 {
 	kfree_skb(skb);
 	return -EAFNOSUPPORT;
@@ -357,7 +398,7 @@ static int wgi_send6(struct wgi_device *wg, struct sk_buff *skb, u8 ds,
 
 /* Sends @skb (a complete WireGuard message) to @t; consumes @skb. */
 static int wgi_send_to(struct wgi_device *wg, struct sk_buff *skb, u8 ds,
-		       struct wgi_send_target *t, struct dst_cache *cache)
+		       struct wgi_send_target *t)
 {
 	/*
 	 * skb->dev stays unset on purpose: the tunnel helpers would otherwise
@@ -369,9 +410,9 @@ static int wgi_send_to(struct wgi_device *wg, struct sk_buff *skb, u8 ds,
 
 	switch (t->ep.addr.sa_family) {
 	case AF_INET:
-		return wgi_send4(wg, skb, ds, t, cache);
+		return wgi_send4(wg, skb, ds, t);
 	case AF_INET6:
-		return wgi_send6(wg, skb, ds, t, cache);
+		return wgi_send6(wg, skb, ds, t);
 	default:
 		wgi_drop_skb(wg, skb, WGI_DROP_TX_NO_ENDPOINT);
 		return -EDESTADDRREQ;
@@ -407,7 +448,7 @@ int wgi_socket_send_skb_to_peer(struct wgi_peer *peer, struct sk_buff *skb,
 	int ret;
 
 	wgi_send_target_from_peer(&t, peer);
-	ret = wgi_send_to(peer->device, skb, ds, &t, &peer->endpoint_cache);
+	ret = wgi_send_to(peer->device, skb, ds, &t);
 	if (likely(!ret))
 		wgi_peer_stats_add_tx(peer, len);
 	if (unlikely(t.src_changed))
@@ -451,7 +492,7 @@ int wgi_socket_send_buffer_as_reply_to_skb(struct wgi_device *wg,
 	if (unlikely(!skb))
 		return -ENOMEM;
 	/* No cache: replies go to strangers we keep no state for. */
-	return wgi_send_to(wg, skb, 0, &t, NULL);
+	return wgi_send_to(wg, skb, 0, &t);
 }
 
 int wgi_socket_endpoint_from_skb(struct wgi_endpoint *ep,
@@ -498,6 +539,13 @@ static bool wgi_endpoint_eq(const struct wgi_endpoint *a,
 	return false;
 }
 
+/* Routes cached for the old endpoint are useless; endpoint_lock held. */
+static void wgi_peer_endpoint_moved(struct wgi_peer *peer)
+{
+	dst_cache_reset(&peer->endpoint_cache);
+	peer->endpoint_gen++;
+}
+
 void wgi_socket_set_peer_endpoint(struct wgi_peer *peer,
 				  const struct wgi_endpoint *ep)
 {
@@ -523,7 +571,7 @@ void wgi_socket_set_peer_endpoint(struct wgi_peer *peer,
 		peer->endpoint.addr6 = ep->addr6;
 		peer->endpoint.src6 = ep->src6;
 	}
-	dst_cache_reset(&peer->endpoint_cache);
+	wgi_peer_endpoint_moved(peer);
 	write_unlock_bh(&peer->endpoint_lock);
 }
 
@@ -541,6 +589,6 @@ void wgi_socket_clear_peer_endpoint_src(struct wgi_peer *peer)
 	write_lock_bh(&peer->endpoint_lock);
 	/* src6 spans the whole source union, v4 address and ifindex too. */
 	memset(&peer->endpoint.src6, 0, sizeof(peer->endpoint.src6));
-	dst_cache_reset(&peer->endpoint_cache);
+	wgi_peer_endpoint_moved(peer);
 	write_unlock_bh(&peer->endpoint_lock);
 }
