@@ -76,3 +76,18 @@ done
 measure stock
 teardown_tunnels
 
+if [ -f "$WGI_KO" ] && [ -x "$WGAFF" ]; then
+	load_wg_inline
+	tunnels wg-inline "$WGAFF"
+	for i in $(seq 1 "$TUNNELS"); do
+		check "wg-inline tunnel $i up" n gw1 ping -c 2 -W 2 -i 0.2 "10.$((100 + i)).0.2" >/dev/null
+	done
+	measure wg-inline
+	echo "  where each wg-inline tunnel's crypto ran (packets per CPU, gw1 encrypt / gw2 decrypt):"
+	for i in $(seq 1 "$TUNNELS"); do
+		enc=$(awk -v t="t$i" -v k="$(pubkey "gw2-$i")" '$1 == t && $2 == k && $4 > 1000 { printf "cpu%s:%s ", $3, $4 }' "$DBG/peers")
+		dec=$(awk -v t="t$i" -v k="$(pubkey "gw1-$i")" '$1 == t && $2 == k && $5 > 1000 { printf "cpu%s:%s ", $3, $5 }' "$DBG/peers")
+		printf '    tunnel %d (client pinned to CPU %d): encrypt %s| decrypt %s\n' "$i" $(((i - 1) % $(nproc))) "$enc" "$dec"
+	done
+	teardown_tunnels
+fi
