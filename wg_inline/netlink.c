@@ -577,7 +577,8 @@ static void wgi_nl_remove_peer_by_key(struct wgi_device *wg, const u8 *key)
 /*
  * Installs a new private key (an empty attribute or all zeros removes our
  * identity). Every peer's static-static DH and the cookie keys depend on
- * it, and current sessions are expired so they get renegotiated.
+ * it, and handshakes in flight and current sessions are dropped so they
+ * get renegotiated.
  */
 static void wgi_nl_set_private_key(struct wgi_device *wg,
 				   const struct nlattr *attr)
@@ -606,6 +607,8 @@ static void wgi_nl_set_private_key(struct wgi_device *wg,
 	wgi_noise_set_static_identity_private_key(&wg->static_identity, key);
 	list_for_each_entry(peer, &wg->peer_list, peer_list) {
 		wgi_noise_precompute_static_static(peer);
+		/* A handshake in flight was made as our old self: start over. */
+		wgi_noise_handshake_clear(&peer->handshake);
 		wgi_noise_expire_current_keypair(&peer->keypairs);
 	}
 	wgi_cookie_checker_precompute_device_keys(&wg->cookie_checker);
