@@ -29,6 +29,8 @@
 	X(TX_STAGED_OVERFLOW, "tx_staged_overflow")			\
 	X(TX_ENCRYPT_FAILED, "tx_encrypt_failed")			\
 	X(TX_NO_ROUTE, "tx_no_route")					\
+	X(TX_NO_SOCKET, "tx_no_socket")					\
+	X(TX_NO_MEMORY, "tx_no_memory")					\
 	X(TX_BAD_PROTO, "tx_bad_proto")					\
 	X(TX_HANDSHAKE_TIMEOUT, "tx_handshake_timeout")			\
 	X(RX_HANDSHAKE_RATELIMITED, "rx_handshake_ratelimited")		\

@@ -249,6 +249,7 @@ static int wgi_send4(struct wgi_device *wg, struct sk_buff *skb, u8 ds,
 	rcu_read_lock_bh();
 	sk = rcu_dereference_bh(wg->sock4);
 	if (unlikely(!sk)) {
+		wgi_drop_count(wg, WGI_DROP_TX_NO_SOCKET);
 		ret = -ENONET;
 		goto err;
 	}
@@ -278,6 +279,7 @@ static int wgi_send4(struct wgi_device *wg, struct sk_buff *skb, u8 ds,
 				  rt->dst.header_len + sizeof(struct iphdr) +
 				  sizeof(struct udphdr)))) {
 		ip_rt_put(rt);
+		wgi_drop_count(wg, WGI_DROP_TX_NO_MEMORY);
 		ret = -ENOMEM;
 		goto err;
 	}
@@ -343,6 +345,7 @@ static int wgi_send6(struct wgi_device *wg, struct sk_buff *skb, u8 ds,
 	rcu_read_lock_bh();
 	sk = rcu_dereference_bh(wg->sock6);
 	if (unlikely(!sk)) {
+		wgi_drop_count(wg, WGI_DROP_TX_NO_SOCKET);
 		ret = -ENONET;
 		goto err;
 	}
@@ -369,6 +372,7 @@ static int wgi_send6(struct wgi_device *wg, struct sk_buff *skb, u8 ds,
 				  dst->header_len + sizeof(struct ipv6hdr) +
 				  sizeof(struct udphdr)))) {
 		dst_release(dst);
+		wgi_drop_count(wg, WGI_DROP_TX_NO_MEMORY);
 		ret = -ENOMEM;
 		goto err;
 	}
@@ -391,7 +395,7 @@ err:
 static int wgi_send6(struct wgi_device *wg, struct sk_buff *skb, u8 ds,
 		     struct wgi_send_target *t)
 {
-	kfree_skb(skb);
+	wgi_drop_skb(wg, skb, WGI_DROP_TX_NO_SOCKET);
 	return -EAFNOSUPPORT;
 }
 #endif
