@@ -155,6 +155,8 @@ pcpu_counters() {
 
 obj_count() { awk -v k="$1" '$1 == k { print $2 }' "$DBG/objects"; }
 drop_count() { awk -v d="$1" -v r="$2" '$1 == d && $2 == r { print $3 }' "$DBG/drops"; }
+# rx_drop_total DEV: the sum of DEV's rx_ drop counters.
+rx_drop_total() { awk -v d="$1" '$1 == d && $2 ~ /^rx_/ { t += $3 } END { print t + 0 }' "$DBG/drops"; }
 
 # tunnel_pair IMPL_A IMPL_B OUTER(4|6) PSK(yes|no): wga in netns a and wgb in b (distinct
 # names: wireguard-go's control socket path is not per-netns),

@@ -58,6 +58,7 @@ for r in rx_too_short rx_bad_type rx_bad_size rx_bad_mac rx_unknown_index \
 	rx_replayed rx_decrypt_failed rx_cookie_invalid; do
 	before[$r]=$(drop "$r")
 done
+all0=$(rx_drop_total wgb)
 r1=$(rx)
 n a ping -c 40 -i 0.25 -W 2 10.9.0.2 >/run/ping-ab.log 2>&1 &
 pab=$!
@@ -85,6 +86,16 @@ for r in "${!before[@]}"; do
 	[ "$d" -gt 0 ] || die "$r not counted during the flood"
 	echo "ok: $r +$d"
 done
+# Every hostile datagram is one drop, counted once, under some reason.
+expect_eq "drops add up to the datagrams sent" $(($(rx_drop_total wgb) - all0)) "$TOTAL"
+n=0
+for r in $(awk '$1 == "wgb" { print $2 }' "$DBG/drops"); do
+	grep -qF "| \`$r\` |" "$WGI_ROOT/docs/protocol.md" ||
+		die "drop reason $r is not documented in docs/protocol.md"
+	n=$((n + 1))
+done
+[ "$n" -ge 20 ] || die "only $n drop reasons listed"
+echo "ok: all $n drop reasons are documented"
 # Only the pings (40 requests, 40 replies) may have been delivered.
 d=$(($(rx) - r1))
 [ "$d" -le 100 ] || die "$d packets delivered during the flood"
