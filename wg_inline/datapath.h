@@ -38,6 +38,7 @@ void wgi_socket_clear_peer_endpoint_src(struct wgi_peer *peer);
  * is safe (and cheap) from ndo_start_xmit, softirq and timers.
  */
 void wgi_send_handshake_initiation(struct wgi_peer *peer, bool is_retry);
+void wgi_send_handshake_allow_now(struct wgi_peer *peer);
 /* The work item behind the above: builds and sends the initiation. */
 void wgi_send_handshake_initiation_worker(struct work_struct *work);
 void wgi_send_handshake_response(struct wgi_peer *peer);

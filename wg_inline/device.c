@@ -62,9 +62,7 @@ static void wgi_peer_quiesce(struct wgi_peer *peer)
 	skb_queue_purge(&peer->rx_queue);
 	napi_enable(&peer->napi);
 	/* The next "up" may start a handshake immediately. */
-	atomic64_set(&peer->last_sent_handshake,
-		     ktime_get_coarse_boottime_ns() -
-		     (u64)(WGI_REKEY_TIMEOUT + 1) * NSEC_PER_SEC);
+	wgi_send_handshake_allow_now(peer);
 }
 
 static int wgi_open(struct net_device *dev)

@@ -607,8 +607,12 @@ static void wgi_nl_set_private_key(struct wgi_device *wg,
 	wgi_noise_set_static_identity_private_key(&wg->static_identity, key);
 	list_for_each_entry(peer, &wg->peer_list, peer_list) {
 		wgi_noise_precompute_static_static(peer);
-		/* A handshake in flight was made as our old self: start over. */
+		/*
+		 * A handshake in flight was made as our old self: drop it,
+		 * and let the next packet start one at once.
+		 */
 		wgi_noise_handshake_clear(&peer->handshake);
+		wgi_send_handshake_allow_now(peer);
 		wgi_noise_expire_current_keypair(&peer->keypairs);
 	}
 	wgi_cookie_checker_precompute_device_keys(&wg->cookie_checker);

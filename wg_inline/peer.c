@@ -60,10 +60,7 @@ struct wgi_peer *wgi_peer_create(struct wgi_device *wg,
 	INIT_LIST_HEAD(&peer->allowedips_list);
 	INIT_LIST_HEAD(&peer->peer_list);
 	wgi_peer_init_queues(peer);
-	/* Backdated so the first initiation is not rate limited. */
-	atomic64_set(&peer->last_sent_handshake,
-		     ktime_get_coarse_boottime_ns() -
-		     (u64)(WGI_REKEY_TIMEOUT + 1) * NSEC_PER_SEC);
+	wgi_send_handshake_allow_now(peer);
 	INIT_WORK(&peer->transmit_handshake_work,
 		  wgi_send_handshake_initiation_worker);
 

@@ -22,6 +22,18 @@ static bool wgi_handshake_recently_sent(struct wgi_peer *peer)
 					  WGI_REKEY_TIMEOUT);
 }
 
+/*
+ * Lifts the once-per-REKEY_TIMEOUT limit for the next initiation: for a new
+ * peer, after "down", and when the last initiation was made with a private
+ * key we no longer hold, so nobody can answer it.
+ */
+void wgi_send_handshake_allow_now(struct wgi_peer *peer)
+{
+	atomic64_set(&peer->last_sent_handshake,
+		     ktime_get_coarse_boottime_ns() -
+		     (u64)(WGI_REKEY_TIMEOUT + 1) * NSEC_PER_SEC);
+}
+
 void wgi_send_handshake_initiation(struct wgi_peer *peer, bool is_retry)
 {
 	if (!is_retry)
