@@ -54,6 +54,7 @@ static void wgi_peer_quiesce(struct wgi_peer *peer)
 	wgi_timers_stop(peer);
 	flush_work(&peer->transmit_handshake_work);
 	flush_work(&peer->clear_peer_work);
+	/* Handshake first, so no session is installed after the clear. */
 	wgi_noise_handshake_clear(&peer->handshake);
 	wgi_noise_keypairs_clear(&peer->keypairs);
 	skb_queue_purge(&peer->staged_packet_queue);

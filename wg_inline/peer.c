@@ -147,7 +147,12 @@ static void wgi_peer_teardown(struct wgi_peer *peer)
 	flush_work(&peer->clear_peer_work);
 	wgi_timers_stop(peer);
 
-	/* Also wipes the preshared key and the precomputed static DH. */
+	/*
+	 * Also wipes the preshared key and the precomputed static DH. The
+	 * order matters: a keypair is only ever installed from a handshake
+	 * in a response state, under its lock, so once the handshake is
+	 * zeroed no session can appear after the keypairs are cleared.
+	 */
 	wgi_noise_handshake_destroy(&peer->handshake);
 	wgi_noise_keypairs_clear(&peer->keypairs);
 
