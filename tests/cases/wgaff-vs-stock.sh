@@ -46,10 +46,33 @@ for step in "setconf /run/big.conf" "addconf /run/add.conf" "syncconf /run/sync.
 done
 ck compare_tools wg0 --compat
 echo "peers: $(wg show wg0 peers | wc -l) lines in dump: $($W --compat show wg0 dump | wc -l)"
-# errors
-$W --compat show nosuch0; echo "rc=$?"
-$W --compat set nosuch0 listen-port 1; echo "rc=$?"
-$W --compat set lo listen-port 1; echo "rc=$?"
+# errors: a non-zero exit and a message that says what was wrong
+err_ck() { # err_ck PATTERN CMD...
+	local pat=$1 out
+	shift
+	if out=$("$@" 2>&1 </run/notakey); then
+		echo "FAILED (exit 0): $*"; fails=$((fails+1)); return
+	fi
+	if echo "$out" | grep -q -- "$pat"; then
+		echo "ok: $* -> $(echo "$out" | head -n1)"
+	else
+		echo "FAILED (no '$pat' in '$out'): $*"; fails=$((fails+1))
+	fi
+}
+echo notakey >/run/notakey
+err_ck "Unable to access interface" $W --compat show nosuch0
+err_ck "Unable to modify interface" $W --compat set nosuch0 listen-port 1
+err_ck "Unable to modify interface" $W --compat set lo listen-port 1
+err_ck "Unable to parse port: .abc" $W --compat set wg0 listen-port abc
+err_ck "Key is not the correct length or format: .zzz" $W --compat set wg0 peer zzz
+err_ck "Unable to parse IP address" $W --compat set wg0 peer "$(pubkey b)" allowed-ips 10.0.0.300/24
+err_ck "Key is not the correct length or format" $W pubkey
+err_ck "Invalid subcommand: .frob" $W frob
+# key verbs agree with wg's
+k=$($W genkey)
+ck [ "$(echo "$k" | $W pubkey)" = "$(echo "$k" | wg pubkey)" ]
+ck [ "$($W genpsk | base64 -d | wc -c)" = 32 ]
+ck [ "$($W genkey)" != "$k" ]
 $W --compat set wg0 peer "$(pubkey a)" allowed-ips +10.9.9.0/24,-10.0.0.0/24; echo "rc=$? (stock may lack REMOVE_ME)"
 [ $fails = 0 ] && echo ALLOK
 exit $fails
