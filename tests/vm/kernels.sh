@@ -46,10 +46,13 @@ versions() {
 	echo "6.12 $b"
 }
 
+SUDO=
+[ "$(id -u)" = 0 ] || SUDO=sudo
+
 fetch_one() {
 	local rel=$1 dest=$KDIR_CACHE/$1 tmp
 	if [ ! -d "/usr/src/linux-headers-$rel" ]; then
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+		DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends \
 			"linux-headers-$rel" >/dev/null
 	fi
 	[ -f "$dest/.complete" ] && return 0
