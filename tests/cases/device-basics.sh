@@ -24,6 +24,23 @@ genkeys a
 genkeys b
 tunnel_pair wgi wgi 4 no
 n b ip link set wgb down
+# b records which of the numbered packets arrive once it is back up.
+n b python3 -c '
+import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("0.0.0.0", 9))
+open("/run/staged.ready", "w").close()
+s.settimeout(0.5)
+got, end = [], time.monotonic() + 20
+while time.monotonic() < end:
+    try:
+        got.append(int(s.recv(2048).split()[1]))
+    except socket.timeout:
+        if got:
+            break
+print(" ".join(map(str, got)))' >/run/staged.got &
+rcv=$!
+for _ in $(seq 50); do [ -e /run/staged.ready ] && break; sleep 0.1; done
 before=$(drop_count wga tx_staged_overflow)
 # A UDP burst: ping's small send buffer would throttle it while its
 # packets sit staged.
@@ -31,7 +48,7 @@ n a python3 -c '
 import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 for i in range(300):
-    s.sendto(b"x" * 100, ("10.9.0.2", 9))'
+    s.sendto(b"seq %d " % i + b"x" * 100, ("10.9.0.2", 9))'
 after=$(drop_count wga tx_staged_overflow)
 [ $((after - before)) -ge 100 ] ||
 	die "staging queue not bounded: overflow $before -> $after after 300 packets"
@@ -39,7 +56,19 @@ after=$(drop_count wga tx_staged_overflow)
 	die "more dropped than the bound of 128 allows: $before -> $after"
 echo "ok: staged packets bounded (overflow drops $before -> $after)"
 n b ip link set wgb up
-check "staged traffic flows after the handshake" n a ping -c 3 -W 6 -i 0.5 10.9.0.2
+# No new traffic: the handshake retry (REKEY_TIMEOUT) must flush them.
+wait $rcv
+python3 - "$(cat /run/staged.got)" $((after - before)) <<'PY' || die "staged packets: wrong ones delivered"
+import sys
+got = [int(x) for x in sys.argv[1].split()]
+dropped = int(sys.argv[2])
+print("# delivered %d staged packets: %s..%s" % (len(got), got[:1], got[-1:]))
+# The oldest were dropped: what arrives is exactly the newest 300 - dropped,
+# each once and in order.
+sys.exit(0 if got == list(range(dropped, 300)) else 1)
+PY
+echo "ok: the newest $((300 - after + before)) staged packets delivered in order after the handshake"
+check "traffic flows after the handshake" n a ping -c 3 -W 6 -i 0.5 10.9.0.2
 
 # Per-device stats follow the traffic.
 tx_before=$(n a cat /sys/class/net/wga/statistics/tx_packets)
