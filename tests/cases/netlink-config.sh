@@ -58,6 +58,11 @@ t2=$(date +%s%N)
 echo "# setconf $(( (t1-t0)/1000000 )) ms, showconf $(( (t2-t1)/1000000 )) ms"
 ck [ "$($W show wgi0 peers | wc -l)" = 400 ]
 ck [ "$($W show wgi0 allowed-ips | wc -w)" = $((399 * 3 + 8000 + 400)) ]
+# every peer reads back protocol version 1, over a dump of many messages
+python3 $T/peer_versions.py wg-inline wgi0 >/run/versions
+ck [ "$(grep -c '^1$' /run/versions)" = 400 ]
+ck [ "$(sed -n 's/^messages //p' /run/versions)" -ge 10 ]
+tail -n1 /run/versions
 ck $W setconf wgi0 /run/rt1.conf
 $W showconf wgi0 >/run/rt2.conf
 ck cmp /run/rt1.conf /run/rt2.conf
