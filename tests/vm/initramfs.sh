@@ -3,7 +3,7 @@
 #   initramfs.sh RELEASE   prints the path of the cpio.gz
 #
 # The initramfs only loads what it needs to mount the host's root over 9p
-# with a tmpfs overlay, then chroots into it (tests/vm/init).
+# with a tmpfs overlay, then switch_roots into it (tests/vm/init).
 set -euo pipefail
 rel=$1
 here=$(cd "$(dirname "$0")" && pwd)
