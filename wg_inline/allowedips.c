@@ -88,14 +88,16 @@ static void node_free(struct wgi_allowedips_node *node)
 	call_rcu(&node->rcu, node_free_rcu);
 }
 
-/* Points @node at @peer, moving it between the peers' lists. */
+/*
+ * Points @node at @peer and puts it on @peer's list, even when it pointed
+ * there already: during a replace the node may be on the stale list.
+ */
 static void node_set_peer(struct wgi_allowedips_node *node,
 			  struct wgi_peer *peer, struct mutex *lock)
 {
-	if (node_deref(node->peer, lock) == peer)
-		return;
 	list_move_tail(&node->peer_list, &peer->allowedips_list);
-	rcu_assign_pointer(node->peer, peer);
+	if (node_deref(node->peer, lock) != peer)
+		rcu_assign_pointer(node->peer, peer);
 }
 
 static struct wgi_allowedips_node __rcu **
@@ -300,6 +302,27 @@ void wgi_allowedips_remove_by_peer(struct wgi_allowedips *t,
 	struct wgi_allowedips_node *node, *tmp;
 
 	list_for_each_entry_safe(node, tmp, &peer->allowedips_list, peer_list)
+		trie_remove_node(t, node, lock);
+}
+
+/*
+ * Replacing a peer's prefixes must not leave a moment where they route
+ * nowhere (a local sender would get ENOKEY): the old nodes stay in the
+ * trie, parked on @stale, while the new ones are inserted (re-inserting
+ * one moves it back to the peer), and only what is left is removed.
+ */
+void wgi_allowedips_replace_begin(struct wgi_peer *peer,
+				  struct list_head *stale)
+{
+	list_splice_init(&peer->allowedips_list, stale);
+}
+
+void wgi_allowedips_replace_end(struct wgi_allowedips *t,
+				struct list_head *stale, struct mutex *lock)
+{
+	struct wgi_allowedips_node *node, *tmp;
+
+	list_for_each_entry_safe(node, tmp, stale, peer_list)
 		trie_remove_node(t, node, lock);
 }
 

@@ -55,6 +55,10 @@ void wgi_allowedips_remove_by_peer(struct wgi_allowedips *t,
  * nodes, linked by peer_list) under the update lock. Writes the address into
  * @ip (16 bytes room), sets *cidr, returns AF_INET or AF_INET6.
  */
+void wgi_allowedips_replace_begin(struct wgi_peer *peer,
+				  struct list_head *stale);
+void wgi_allowedips_replace_end(struct wgi_allowedips *t,
+				struct list_head *stale, struct mutex *lock);
 int wgi_allowedips_read_node(struct wgi_allowedips_node *node, u8 ip[16],
 			     u8 *cidr);
 

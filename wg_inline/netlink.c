@@ -757,22 +757,25 @@ static int wgi_nl_peer_update(struct wgi_device *wg, struct wgi_peer *peer,
 			      struct netlink_ext_ack *extack)
 {
 	u32 flags = wgi_nl_flags(tb[WGPEER_A_FLAGS]);
-	int ret;
+	bool replace = flags & WGPEER_F_REPLACE_ALLOWEDIPS;
+	LIST_HEAD(stale);
+	int ret = 0;
 
 	if (tb[WGPEER_A_PRESHARED_KEY] && !created)
 		wgi_nl_peer_set_psk(peer, tb[WGPEER_A_PRESHARED_KEY]);
 	if (tb[WGPEER_A_ENDPOINT])
 		wgi_nl_peer_set_endpoint(peer, tb[WGPEER_A_ENDPOINT]);
-	if (flags & WGPEER_F_REPLACE_ALLOWEDIPS)
-		wgi_allowedips_remove_by_peer(&wg->peer_allowedips, peer,
-					      &wg->update_lock);
-	if (tb[WGPEER_A_ALLOWEDIPS]) {
+	if (replace)
+		wgi_allowedips_replace_begin(peer, &stale);
+	if (tb[WGPEER_A_ALLOWEDIPS])
 		ret = wgi_nl_peer_set_allowedips(wg, peer,
 						 tb[WGPEER_A_ALLOWEDIPS],
 						 extack);
-		if (ret)
-			return ret;
-	}
+	if (replace)
+		wgi_allowedips_replace_end(&wg->peer_allowedips, &stale,
+					   &wg->update_lock);
+	if (ret)
+		return ret;
 	if (tb[WGPEER_A_PERSISTENT_KEEPALIVE_INTERVAL])
 		wgi_nl_peer_set_keepalive(peer,
 					  tb[WGPEER_A_PERSISTENT_KEEPALIVE_INTERVAL]);

@@ -89,6 +89,33 @@ sleep 2
 flowed "single changes" "$rx0" 500
 kill "$ipf" 2>/dev/null || true
 wait "$ipf" 2>/dev/null || true
+
+# Replacing the real peer's allowed IPs (what wg set and syncconf do)
+# must leave no moment where its address routes nowhere: a sender to it
+# would get ENOKEY.
+rm -f /run/replace.stop
+n a python3 -c '
+import os, socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+sent = fails = 0
+while not os.path.exists("/run/replace.stop"):
+    for _ in range(50):
+        try:
+            s.sendto(b"x" * 64, ("10.9.0.2", 9))
+            sent += 1
+        except OSError:
+            fails += 1
+print(sent, fails)' >/run/replace.out &
+snd=$!
+for i in $(seq 100); do
+	n a "$WGAFF" set wga peer "$(pubkey b)" \
+		allowed-ips "10.9.0.2/32,fd00::2/128,10.77.$i.0/24"
+done
+touch /run/replace.stop
+wait "$snd"
+read -r sent failed </run/replace.out
+expect_eq "no send failed during 100 allowed-IP replacements ($sent sent)" "$failed" 0
+expect_eq "the last replacement holds" "$(n a "$WGAFF" show wga allowed-ips | grep -c 10.77.)" 1
 check "traffic resumes after the churn" n a ping -c 3 -W 3 -i 0.5 10.9.0.2
 check "and back" n b ping -c 2 -W 3 -i 0.3 10.9.0.1
 cat "$DBG/objects"
