@@ -5,7 +5,8 @@
   flood_handshake.py [--rate=N] DADDR PORT RESPONDER_PUBKEY_B64 SECONDS SRC...
 
 From one UDP socket per source address SRC, sends initiations to
-DADDR:PORT for SECONDS (bounded: at most 200000 messages in all). They
+DADDR:PORT for SECONDS, or until SIGTERM, at most 10000 a second so the
+flood lasts as long as it is meant to whatever the machine's speed. They
 carry a valid mac1 (keyed with the responder's public key, whitepaper
 5.4.4) but random ephemeral, static and timestamp fields, so the
 responder pays for a Curve25519 operation and then rejects them. Cookie
@@ -13,8 +14,9 @@ replies are caught and decrypted; from then on that source's
 initiations also carry a valid mac2, as a real peer's would, so the
 responder's per-source ratelimiter, not the cookie, is what stops them.
 
---rate=N paces the whole flood to N messages a second: a trickle of
-forged initiations that does not put the responder under load.
+--rate=N paces the whole flood to N messages a second instead: with a
+low N, a trickle of forged initiations that does not put the responder
+under load.
 
 Prints one JSON line: sent, cookie_replies, cookies_valid.
 """
@@ -22,6 +24,7 @@ import base64
 import hashlib
 import json
 import os
+import signal
 import socket
 import struct
 import sys
@@ -30,7 +33,7 @@ import time
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 
 MSGS_PER_SOURCE = 8
-MAX_MESSAGES = 200000
+MAX_RATE = 10000.0
 
 
 def blake2s(data, key=b"", size=32):
@@ -87,7 +90,7 @@ class Source:
 
 def main():
     args = sys.argv[1:]
-    rate = 0.0
+    rate = MAX_RATE
     if args and args[0].startswith("--rate="):
         rate = float(args.pop(0).split("=", 1)[1])
     daddr, port, pub_b64, seconds = args[:4]
@@ -99,9 +102,11 @@ def main():
     sent = replies = valid = 0
     start = time.monotonic()
     end = start + float(seconds)
+    stop = []
+    signal.signal(signal.SIGTERM, lambda *_: stop.append(True))
     i = 0
-    while time.monotonic() < end and sent < MAX_MESSAGES:
-        if rate and sent > (time.monotonic() - start) * rate:
+    while time.monotonic() < end and not stop:
+        if sent > (time.monotonic() - start) * rate:
             time.sleep(0.005)
             continue
         for src in sources:
