@@ -103,7 +103,9 @@ run_one() {
 	local kbad=0
 	[ -s "$dir/kernel-problems.log" ] && kbad=1
 
-	if [ "$rc" = none ]; then
+	if [ "$rc" = none ] && [ "$kbad" = 1 ]; then
+		why="guest died: $(head -n1 "$dir/kernel-problems.log" | cut -c1-100)"
+	elif [ "$rc" = none ]; then
 		why="timeout: guest did not finish (qemu rc $qrc)"
 	elif [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 		why="timeout: killed after ${tmo}s"
