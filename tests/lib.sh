@@ -40,6 +40,18 @@ check_fails() {
 	fi
 }
 
+# wait_for_file FILE TENTHS WHAT: waits up to TENTHS tenths of a second
+# for FILE (a helper's "I am ready" mark), failing the test with WHAT if
+# it never appears.
+wait_for_file() {
+	local _
+	for _ in $(seq "$2"); do
+		[ -e "$1" ] && return 0
+		sleep 0.1
+	done
+	die "$3"
+}
+
 expect_eq() {
 	[ "$2" = "$3" ] || die "$1: expected '$3', got '$2'"
 	echo "ok: $1 ($2)"

@@ -40,7 +40,7 @@ while time.monotonic() < end:
             break
 print(" ".join(map(str, got)))' >/run/staged.got &
 rcv=$!
-for _ in $(seq 50); do [ -e /run/staged.ready ] && break; sleep 0.1; done
+wait_for_file /run/staged.ready 50 "the staged-packet receiver did not start"
 before=$(drop_count wga tx_staged_overflow)
 # A UDP burst: ping's small send buffer would throttle it while its
 # packets sit staged.

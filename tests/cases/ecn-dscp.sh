@@ -35,7 +35,7 @@ capture() {
 	rm -f /run/tos.ready
 	tos_of "$1" "$2" "$3" 3 >/run/tos.out
 	local pid=$!
-	for _ in $(seq 50); do [ -e /run/tos.ready ] && break; sleep 0.1; done
+	wait_for_file /run/tos.ready 50 "the capture on $1/$2 did not start"
 	n a ping -q -c 3 -i 0.2 -W 2 -Q "$TOS" 10.9.0.2 >/dev/null || true
 	wait $pid || die "capture on $1/$2 saw no packets"
 	cat /run/tos.out

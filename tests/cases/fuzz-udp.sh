@@ -28,7 +28,7 @@ n b tc filter add dev veth0 ingress protocol ip prio 1 u32 \
 	match ip protocol 17 0xff match ip dport 51820 0xffff action drop
 n b python3 "$FUZZ" capture veth0 51820 $N /run/held.bin 20 &
 cap=$!
-for _ in $(seq 100); do [ -e /run/held.bin.ready ] && break; sleep 0.1; done
+wait_for_file /run/held.bin.ready 100 "the data-packet capture did not start"
 n a python3 -c '
 import socket, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)

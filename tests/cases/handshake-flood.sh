@@ -69,8 +69,7 @@ for attempt in 1 2 3; do
 	ip netns exec a python3 "$COUNT" veth0 51820 /tmp/sniff.ready \
 		>/tmp/sniff.count &
 	sniff_pid=$!
-	for _ in $(seq 50); do [ -e /tmp/sniff.ready ] && break; sleep 0.1; done
-	[ -e /tmp/sniff.ready ] || die "the cookie reply counter did not start"
+	wait_for_file /tmp/sniff.ready 50 "the cookie reply counter did not start"
 	t0=$SECONDS
 	n a "$WGAFF" set wga peer "$(pubkey b)" remove
 	n a "$WGAFF" set wga peer "$(pubkey b)" endpoint 192.0.2.2:51820 \
