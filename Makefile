@@ -26,7 +26,7 @@ KDIR := $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 	$(if $(KREL_61),/usr/src/linux-headers-$(KREL_61)))
 endif
 
-.PHONY: all modules tools deps check build-test-kernels vm-tests demo \
+.PHONY: all modules tools deps check build-test-kernels vm-tests demo harness-selftest \
 	install dkms-install dkms-remove test clean help
 
 all: modules tools
@@ -51,7 +51,11 @@ TESTS ?= $(sort $(wildcard tests/cases/*.sh))
 vm-tests:
 	$(RUN) -o $(TOP)/results $(TESTS)
 
-check: deps build-test-kernels tools
+# Host-side checks of the harness's own log reading (seconds).
+harness-selftest:
+	tests/vm/klog-selftest.sh
+
+check: deps harness-selftest build-test-kernels tools
 	@rm -rf $(TOP)/results
 	$(RUN) -o $(TOP)/results $(TESTS)
 

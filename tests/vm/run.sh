@@ -14,6 +14,8 @@
 #   # expect: kernel-warning  the test passes only if the harness catches a
 #                             kernel warning (harness self-tests)
 #   # expect: timeout         likewise, for the timeout path
+#   # expect: kernel-oops     the guest must die of an oops that is not
+#                             excused as an emulator fault (klog.sh)
 #   # skip-unless: CMD        run CMD in the guest first; exit 77 = skip
 #                             (only for a missing hardware feature)
 # A script exits 0 to pass, 77 to skip (missing hardware), else fails.
@@ -45,9 +47,6 @@ for p in "$top" "$build"; do
 done
 [ ${#krels[@]} -gt 0 ] || mapfile -t krels < <("$here/kernels.sh" versions | awk '{print $2}')
 
-# Lines of the guest's kernel log that fail a test.
-BAD_LOG='WARNING:|BUG:|Oops|general protection fault|refcount_t:|list_add corruption|list_del corruption|UBSAN:|blocked for more than [0-9]+ seconds|Kernel panic|kernel BUG at|rcu_(sched|preempt) detected stalls|self-detected stall|KASAN:|kmemleak:'
-
 qemu_accel() {
 	# KVM here is paravirtual and hangs Debian's kernel at boot; use it
 	# only when explicitly asked and a probe proved it works.
@@ -60,16 +59,12 @@ qemu_accel() {
 
 header() { sed -n "s/^# $2: *//p" "$1" | head -n1; }
 
-# run_one REL TEST -> prints one result line, returns 0 pass, 1 fail, 2 skip
-run_one() {
-	local rel=$1 test=$2 name dir tmo expect verdict why kroot rc
-	name=$(basename "$test" .sh)
-	dir=$results/$rel/$name
+# boot_test REL TEST DIR TMO: boots the guest for one test; sets secs,
+# rc (the script's exit status, or "none"), qrc, kbad and why.
+boot_test() {
+	local rel=$1 test=$2 dir=$3 tmo=$4 kroot initrd start
 	rm -rf "$dir"
 	mkdir -p "$dir"
-	tmo=$(header "$test" timeout)
-	tmo=${tmo:-120}
-	expect=$(header "$test" expect)
 	kroot=$("$here/kernels.sh" dir "$rel")
 	cat >"$dir/job.env" <<-EOT
 	WGI_ROOT='$top'
@@ -79,9 +74,8 @@ run_one() {
 	WGI_TEST='$(realpath "$test")'
 	WGI_TIMEOUT='$tmo'
 	EOT
-	local initrd
 	initrd=$("$here/initramfs.sh" "$rel") || return 1
-	local start=$SECONDS
+	start=$SECONDS
 	# Host-side guard: guest boot plus the guest's own timeout plus slack.
 	# shellcheck disable=SC2046
 	timeout -k 5 $((tmo + 90)) qemu-system-x86_64 $(qemu_accel) \
@@ -93,14 +87,14 @@ run_one() {
 		-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
 		-virtfs "local,path=$dir,mount_tag=results,security_model=none" \
 		-nic none </dev/null >"$dir/qemu.log" 2>&1
-	local qrc=$?
-	local secs=$((SECONDS - start))
+	qrc=$?
+	secs=$((SECONDS - start))
 	rc=$(cat "$dir/rc" 2>/dev/null || echo none)
 
-	local log=$dir/dmesg.log
-	[ -s "$log" ] || log=$dir/console.log
-	grep -aE "$BAD_LOG" "$log" >"$dir/kernel-problems.log" 2>/dev/null
-	local kbad=0
+	klog=$dir/dmesg.log
+	[ -s "$klog" ] || klog=$dir/console.log
+	"$here/klog.sh" problems "$klog" >"$dir/kernel-problems.log" 2>/dev/null
+	kbad=0
 	[ -s "$dir/kernel-problems.log" ] && kbad=1
 
 	if [ "$rc" = none ] && [ "$kbad" = 1 ]; then
@@ -118,15 +112,37 @@ run_one() {
 	else
 		why=
 	fi
+}
+
+# run_one REL TEST -> prints one result line, returns 0 pass, 1 fail, 2 skip
+run_one() {
+	local rel=$1 test=$2 name dir tmo expect verdict why rc qrc kbad klog
+	local secs fault=
+	name=$(basename "$test" .sh)
+	dir=$results/$rel/$name
+	tmo=$(header "$test" timeout)
+	tmo=${tmo:-120}
+	expect=$(header "$test" expect)
+	boot_test "$rel" "$test" "$dir" "$tmo" || return 1
 
 	case $expect in
 	kernel-warning)
-		# A warning, not a guest that died of it or never finished.
-		if [ "$kbad" = 1 ] && [ "${why#timeout}" = "$why" ] &&
-		   [ "${why#guest died}" = "$why" ]; then
+		# A warning, not a guest that died of it or never finished, and
+		# the script's own checks passed.
+		if [ "$kbad" = 1 ] && [ "$rc" = 0 ]; then
 			verdict=PASS why="caught: $(head -n1 "$dir/kernel-problems.log" | cut -c1-80)"
 		else
 			verdict=FAIL why="expected a kernel warning to be caught, got: ${why:-a clean pass}"
+		fi ;;
+	kernel-oops)
+		fault=
+		if [ "$rc" = none ] && [ "$kbad" = 1 ] &&
+		   ! fault=$("$here/klog.sh" stale-int3 "$klog"); then
+			verdict=PASS why="caught: $(head -n1 "$dir/kernel-problems.log" | cut -c1-80)"
+		elif [ -n "${fault:-}" ]; then
+			verdict=FAIL why="a real oops was taken for an emulator fault at $fault"
+		else
+			verdict=FAIL why="expected the guest to die of an oops, got: ${why:-a clean pass}"
 		fi ;;
 	timeout)
 		if [ "${why#timeout}" != "$why" ]; then
