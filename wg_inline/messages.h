@@ -25,7 +25,8 @@ enum {
 
 /* Timers and limits (whitepaper section 6.1). */
 #define WGI_REKEY_AFTER_MESSAGES	(1ULL << 60)
-#define WGI_REJECT_AFTER_MESSAGES	(U64_MAX - (1ULL << 13) - 1)
+/* 2^64 - 2^13 - 1, written so that it does not overflow. */
+#define WGI_REJECT_AFTER_MESSAGES	(U64_MAX - (1ULL << 13))
 #define WGI_REKEY_AFTER_TIME		120	/* seconds */
 #define WGI_REJECT_AFTER_TIME		180
 #define WGI_REKEY_ATTEMPT_TIME		90
