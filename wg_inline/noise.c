@@ -14,11 +14,33 @@
 #include <linux/jiffies.h>
 #include <linux/ktime.h>
 #include <linux/timekeeping.h>
+#include <linux/moduleparam.h>
 #include <crypto/algapi.h>
 #include "noise.h"
 #include "peer.h"
 #include "device.h"
 #include "timers.h"
+
+#ifdef WGI_DEBUG
+/*
+ * Test builds only: the first sending nonce of every new session, so a
+ * test can reach the message limits (2^60, 2^64 - 2^13 - 1) in seconds.
+ */
+static unsigned long long wgi_first_nonce;
+module_param_named(first_nonce, wgi_first_nonce, ullong, 0644);
+MODULE_PARM_DESC(first_nonce,
+		 "Debug builds only: first sending nonce of each new session (tests)");
+
+static u64 wgi_first_sending_nonce(void)
+{
+	return READ_ONCE(wgi_first_nonce);
+}
+#else
+static u64 wgi_first_sending_nonce(void)
+{
+	return 0;
+}
+#endif
 
 static const u8 construction[] = "Noise_IKpsk2_25519_ChaChaPoly_BLAKE2s";
 static const u8 identifier[] = "WireGuard v1 zx2c4 Jason@zx2c4.com";
@@ -664,7 +686,7 @@ static struct wgi_keypair *keypair_create(struct wgi_handshake *hs,
 	kp->internal_id = atomic64_inc_return(&keypair_id_counter);
 	kp->i_am_the_initiator = initiator;
 	kp->remote_index = hs->remote_index;
-	atomic64_set(&kp->sending_counter, 0);
+	atomic64_set(&kp->sending_counter, wgi_first_sending_nonce());
 	wgi_replay_init(&kp->receiving_counter);
 
 	/* (T_send_i, T_recv_i) = (T_recv_r, T_send_r) = KDF2(C, empty). */

@@ -62,7 +62,7 @@ echo "ok: ping through the tunnel during the flood (${loss}% loss)"
 # bursts it may briefly not be: an initiation that lands then needs no
 # cookie. So a tries up to 3 times, a packet socket on a's link counting
 # the cookie replies b sends it, until one handshake took the cookie path.
-COUNT=$WGI_ROOT/tests/hostile/count_cookie_replies.py
+COUNT=$WGI_ROOT/tests/wire/count_cookie_replies.py
 via_cookie=0
 for attempt in 1 2 3; do
 	rm -f /tmp/sniff.ready
