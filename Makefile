@@ -23,11 +23,15 @@ BUILD = $(TOP)/build
 KREL_61 = $(shell $(KERNELS) versions 2>/dev/null | awk '$$1=="6.1"{print $$2}')
 ifeq ($(origin KDIR),undefined)
 KDIR := $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
-	$(if $(KREL_61),/usr/src/linux-headers-$(KREL_61)))
+	$(if $(KREL_61),$(shell $(KERNELS) kdir $(KREL_61))))
 endif
+# The release KDIR builds for, which install and DKMS install for.
+# (Debian's 6.1 headers have "6.1.192" in include/config/kernel.release.)
+KREL = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' \
+	$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 
 .PHONY: all modules tools deps check build-test-kernels vm-tests demo harness-selftest \
-	install dkms-install dkms-remove test clean help
+	install-test install dkms-add dkms-build dkms-install dkms-remove test clean help
 
 all: modules tools
 

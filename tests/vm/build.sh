@@ -7,7 +7,7 @@ set -euo pipefail
 rel=$1 out=$(realpath -m "$2")
 shift 2
 top=$(cd "$(dirname "$0")/../.." && pwd)
-kdir=/usr/src/linux-headers-$rel
+kdir=$("$top/tests/vm/kernels.sh" kdir "$rel")
 [ -d "$kdir" ] || { echo "build.sh: no headers for $rel in $kdir (run make deps)" >&2; exit 1; }
 mkdir -p "$out"
 rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='*.mod*' \

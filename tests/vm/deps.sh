@@ -7,7 +7,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 PKGS=(qemu-system-x86 busybox-static kmod iproute2 ethtool wireguard-tools
 	wireguard-go iperf3 iputils-ping ncat libmnl-dev sparse
-	make gcc rsync cpio xz-utils python3 procps util-linux)
+	make gcc rsync cpio xz-utils python3 procps util-linux dkms
+	# what the unpacked kernel headers' kbuild tools need (kernels.sh)
+	gcc-12 pahole libelf1 libssl3 zlib1g)
 
 SUDO=
 [ "$(id -u)" = 0 ] || SUDO=sudo
