@@ -9,6 +9,7 @@
 #   make demo            the main job: two gateways in a VM
 #   make install         modules_install + depmod (KDIR's kernel)
 #   make dkms-install    register, build and install through DKMS
+#                        (dkms-add, dkms-build: the first steps alone)
 #   make test T=tests/cases/foo.sh [K=6.1]   one test, in the VM
 
 SHELL := /bin/bash
@@ -59,7 +60,11 @@ vm-tests:
 harness-selftest:
 	tests/vm/klog-selftest.sh
 
-check: deps harness-selftest build-test-kernels tools
+# make install and the DKMS build for both test kernels, into private trees.
+install-test:
+	tests/host/install.sh
+
+check: deps harness-selftest build-test-kernels tools install-test
 	@rm -rf $(TOP)/results
 	$(RUN) -o $(TOP)/results $(TESTS)
 
@@ -70,20 +75,33 @@ demo: deps build-test-kernels tools
 test: build-test-kernels tools
 	$(RUN) -o $(TOP)/results $(if $(K),-k $$($(KERNELS) versions | awk '$$1=="$(K)"{print $$2}')) $(T)
 
+# INSTALL_MOD_PATH=DIR installs under DIR (packaging, tests/host/install.sh).
 install: modules
+	@test -n "$(KREL)" || { echo "no kernel release in $(KDIR)" >&2; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(TOP) modules_install
-	depmod -a $(notdir $(patsubst %/build,%,$(realpath $(KDIR))))
+	depmod -a $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KREL)
 
-dkms-install:
-	rm -rf /usr/src/wg-inline-$(VERSION)
-	mkdir -p /usr/src/wg-inline-$(VERSION)
-	cp -a Kbuild dkms.conf wg_inline mlx5_steer uapi /usr/src/wg-inline-$(VERSION)/
-	dkms add -m wg-inline -v $(VERSION)
-	dkms build -m wg-inline -v $(VERSION)
-	dkms install -m wg-inline -v $(VERSION)
+# DKMS, for KDIR's kernel (the running one by default). DKMS_ARGS passes
+# more options to each dkms call (tests use private trees).
+DKMS_SRC ?= /usr/src
+DKMS = dkms -m wg-inline -v $(VERSION) -k $(KREL) --kernelsourcedir $(KDIR) $(DKMS_ARGS)
+DKMS_FILES = Kbuild dkms.conf wg_inline mlx5_steer uapi
+
+dkms-add:
+	@test -n "$(KREL)" || { echo "no kernel release in $(KDIR)" >&2; exit 1; }
+	rm -rf $(DKMS_SRC)/wg-inline-$(VERSION)
+	mkdir -p $(DKMS_SRC)/wg-inline-$(VERSION)
+	cp -a $(DKMS_FILES) $(DKMS_SRC)/wg-inline-$(VERSION)/
+	$(DKMS) add
+
+dkms-build: dkms-add
+	$(DKMS) build
+
+dkms-install: dkms-build
+	$(DKMS) install
 
 dkms-remove:
-	dkms remove -m wg-inline -v $(VERSION) --all
+	dkms remove -m wg-inline -v $(VERSION) --all $(DKMS_ARGS)
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean 2>/dev/null
