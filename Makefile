@@ -60,7 +60,8 @@ vm-tests:
 harness-selftest:
 	tests/vm/klog-selftest.sh
 
-# make install and the DKMS build for both test kernels, into private trees.
+# make install for both test kernels and the DKMS build for 6.1, into
+# private trees.
 install-test:
 	tests/host/install.sh
 

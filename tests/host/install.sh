@@ -1,7 +1,8 @@
 #!/bin/bash
-# make install and the DKMS build, for each test kernel, into private
-# trees (no root paths touched): both modules must land where the kernel
-# looks for them, with that kernel's vermagic, and be in modules.dep.
+# make install for each test kernel and the DKMS build for the primary
+# one (6.1), into private trees (no root paths touched): both modules
+# must land where the kernel looks for them, with that kernel's vermagic,
+# and make install's must be in modules.dep.
 #   tests/host/install.sh
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -36,7 +37,7 @@ while read -r series rel; do
 	kdir=$("$kernels" kdir "$rel")
 	root=$work/root-$series
 	make -s -C "$src" clean KDIR="$kdir" >/dev/null 2>&1
-	if ! make -s -C "$src" install KDIR="$kdir" INSTALL_MOD_PATH="$root" \
+	if ! make -s -j"$(nproc)" -C "$src" install KDIR="$kdir" INSTALL_MOD_PATH="$root" \
 		>"$work/install-$series.log" 2>&1; then
 		cat "$work/install-$series.log"
 		fail "make install for $rel"
@@ -50,6 +51,8 @@ while read -r series rel; do
 	modinfo -b "$root" -k "$rel" wg_inline >/dev/null 2>&1 ||
 		fail "make install $rel: modinfo cannot find wg_inline by name"
 
+	# One DKMS build is enough to prove dkms.conf; it takes a minute.
+	[ "$series" = 6.1 ] || continue
 	make -s -C "$src" clean KDIR="$kdir" >/dev/null 2>&1
 	mkdir -p "$work/dkms-tree"
 	if ! make -s -C "$src" dkms-build KDIR="$kdir" DKMS_SRC="$work/dkms-src" \
@@ -62,5 +65,5 @@ while read -r series rel; do
 	check_installed "dkms build" "$rel" "$work/dkms-tree/wg-inline"
 	rm -rf "$work/dkms-src" "$work/dkms-tree"
 done < <("$kernels" versions)
-[ $bad = 0 ] && echo "install: make install and the DKMS build work for every test kernel"
+[ $bad = 0 ] && echo "install: make install works for every test kernel, the DKMS build for 6.1"
 exit $bad

@@ -17,9 +17,10 @@ rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='*.mod*' \
 mkdir -p "$out/fixtures"
 rsync -a "$top/tests/fixtures/" "$out/fixtures/"
 # TARGETS lets a developer compile single objects: TARGETS=wg_inline/noise.o
-make -C "$kdir" M="$out" KCFLAGS="-Werror ${KCFLAGS:-}" "$@" ${TARGETS:-modules}
+jobs=-j$(nproc)
+make $jobs -C "$kdir" M="$out" KCFLAGS="-Werror ${KCFLAGS:-}" "$@" ${TARGETS:-modules}
 if [ -z "${TARGETS:-}" ]; then
-	make -C "$kdir" M="$out/fixtures" KCFLAGS="-Werror ${KCFLAGS:-}" "$@" modules
+	make $jobs -C "$kdir" M="$out/fixtures" KCFLAGS="-Werror ${KCFLAGS:-}" "$@" modules
 fi
 # The guest reads modules over 9p at TCG speed: load stripped copies and
 # keep the debug info beside them (NAME.ko.debug) for decoding oopses.
