@@ -23,20 +23,11 @@ export HOME=/root TERM=dumb
 echo 30 >/proc/sys/kernel/hung_task_timeout_secs 2>/dev/null
 
 # Every ping turns the kernel's receive-timestamp static key on and off
-# (SO_TIMESTAMP), live-patching a branch in netif_rx and friends. Once in
-# CI (6.12) a vCPU hit the int3 of such a patch after the patch was done,
-# an "Oops: int3" at an intact jmp in netif_rx_internal: a stale
-# breakpoint, most likely TCG's cross-vCPU code invalidation rather than
-# the kernel. One socket holding SO_TIMESTAMP for the whole boot keeps
-# the key on, so no ping patches kernel text during a test.
-# (29 is SO_TIMESTAMP on x86; Python's socket module does not name it.)
-python3 -c 'import os, socket, time
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.setsockopt(socket.SOL_SOCKET, 29, 1)
-if os.fork() == 0:
-    os.setsid()
-    time.sleep(1 << 30)
-os._exit(0)' </dev/null >/dev/console 2>&1 ||
+# (SO_TIMESTAMP), live-patching a branch in netif_rx and friends, and
+# under multi-threaded TCG a vCPU can then run a stale int3 of that patch
+# (docs/testing.md). One socket holding SO_TIMESTAMP for the whole boot
+# keeps the key on, so no ping patches kernel text during a test.
+"$(dirname "$WGI_BUILD")/hold_timestamp" </dev/null >/dev/console 2>&1 ||
 	echo "guest: could not pin the timestamp static key" >/dev/console
 sleep 0.2	# the key is switched on from a work item
 
