@@ -14,7 +14,23 @@ DBG=/sys/kernel/debug/wg_inline
 log() { echo "# $*"; }
 die() {
 	echo "FAIL: $*"
+	dump_wg_state
 	exit 1
+}
+
+# What a failed test leaves for diagnosis: wg_inline's non-zero drop
+# counters, per-CPU counters and objects, and `show` of every netns.
+dump_wg_state() {
+	local ns
+	[ -d "$DBG" ] || return 0
+	echo "---- wg_inline state at the failure:"
+	awk '$3 != 0 { print "drops: " $0 }' "$DBG/drops" 2>/dev/null || true
+	sed 's/^/peers: /' "$DBG/peers" 2>/dev/null || true
+	sed 's/^/objects: /' "$DBG/objects" 2>/dev/null || true
+	for ns in $(ip netns list 2>/dev/null | awk '{print $1}'); do
+		ip netns exec "$ns" "$WGAFF" show all 2>/dev/null | sed "s/^/$ns: /" || true
+	done
+	echo "----"
 }
 
 # check DESCRIPTION CMD...: runs CMD, fails the test with DESCRIPTION if

@@ -37,8 +37,17 @@ for o in peers keypairs; do
 	expect_eq "$o created == destroyed" "$d" "$c"
 done
 
-# 3. rmmod under traffic; the module reports its final counts on exit
+# 3. rmmod under traffic; the module reports its final counts on exit.
+#    Once in CI (6.1) the first handshake of these re-created devices did
+#    not finish within 3 s; the protocol's answer to a lost handshake
+#    message is the retransmit after REKEY_TIMEOUT (5 s), so allow for
+#    one, and say so when it was needed.
 tunnel_pair wgi wgi 4 no
+t0=$(date +%s.%N)
+check "first reply through the re-created tunnel" n a ping -c 1 -W 8 10.9.0.2
+took=$(python3 -c "print(round($(date +%s.%N) - $t0, 1))")
+python3 -c "import sys; sys.exit(0 if $took < 3 else 1)" ||
+	echo "# note: the first handshake took $took s (a retransmit)"
 check "tunnel up again" n a ping -c 2 -W 3 -i 0.3 10.9.0.2
 traffic 4
 sleep 1.5
