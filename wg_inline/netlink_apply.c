@@ -19,6 +19,7 @@
 #include <net/genetlink.h>
 #include <net/netlink.h>
 #include <crypto/algapi.h>
+#include <crypto/curve25519.h>
 #include <linux/wg_inline.h>
 
 #include "netlink_priv.h"
@@ -93,10 +94,13 @@ static void wgi_nl_set_private_key(struct wgi_device *wg,
 	if (nla_len(attr) == WG_KEY_LEN)
 		memcpy(key, nla_data(attr), WG_KEY_LEN);
 
-	/* The stored key is clamped; re-setting the same key is a no-op. */
+	/*
+	 * The stored key was clamped by
+	 * wgi_noise_set_static_identity_private_key(): clamped the same way,
+	 * a key equal to it is recognised and re-setting it is a no-op.
+	 */
 	memcpy(clamped, key, WG_KEY_LEN);
-	clamped[0] &= 248;
-	clamped[31] = (clamped[31] & 127) | 64;
+	curve25519_clamp_secret(clamped);
 	down_read(&wg->static_identity.lock);
 	unchanged = wg->static_identity.has_identity &&
 		    !crypto_memneq(clamped, wg->static_identity.private_key,
