@@ -132,12 +132,14 @@ out:
 	memzero_explicit(key, sizeof(key));
 }
 
+/*
+ * All zeros is how the API says "no PSK"; the handshake mixes in a zero
+ * key, which is the protocol's no-PSK case, so it is stored as it comes.
+ */
 static void wgi_nl_peer_set_psk(struct wgi_peer *peer,
 				const struct nlattr *attr)
 {
-	down_write(&peer->handshake.lock);
-	memcpy(peer->handshake.preshared_key, nla_data(attr), WG_KEY_LEN);
-	up_write(&peer->handshake.lock);
+	wgi_noise_set_preshared_key(&peer->handshake, nla_data(attr));
 }
 
 static void wgi_nl_peer_set_endpoint(struct wgi_peer *peer,
