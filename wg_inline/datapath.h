@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The packet paths. socket.c owns the UDP sockets and the raw send;
- * send.c builds and sends messages; receive.c parses and dispatches
- * them; inline.c is the inline execution mode (encrypt/transmit and
- * decrypt/deliver on the current core).
+ * send.c builds and sends messages; receive.c parses, opens and
+ * delivers them; crypt.c seals and opens one message. The execution
+ * modes (mode.h) decide where send.c's and receive.c's data functions
+ * run.
  */
 #ifndef WGI_DATAPATH_H
 #define WGI_DATAPATH_H
@@ -45,16 +46,33 @@ void wgi_send_handshake_response(struct wgi_peer *peer);
 void wgi_send_cookie_reply(struct wgi_device *wg, struct sk_buff *skb,
 			   __le32 sender_index);
 void wgi_send_keepalive(struct wgi_peer *peer);
-/* Flushes packets staged during the handshake through peer->ops->xmit. */
-void wgi_send_staged_packets(struct wgi_peer *peer);
-void wgi_send_stage_packets(struct wgi_peer *peer, struct sk_buff_head *list);
+/* Sends what was staged while no session existed, through peer->ops->xmit. */
+void wgi_send_flush_staged(struct wgi_peer *peer);
+/*
+ * Holds @list until a session exists (the oldest give way beyond the
+ * limit) and asks for the handshake that will release it.
+ */
+void wgi_send_stage(struct wgi_peer *peer, struct sk_buff_head *list);
+/*
+ * Encrypts and sends @packets with the current session, on this core;
+ * without a usable session they are staged. Every mode's TX ends here.
+ */
+void wgi_send_data_packets(struct wgi_peer *peer, struct sk_buff_head *packets);
 
 /* receive.c */
 int wgi_receive(struct sock *sk, struct sk_buff *skb);	/* encap_rcv */
 void wgi_handshake_worker(struct work_struct *work);
 int wgi_napi_poll(struct napi_struct *napi, int budget);
-
-/* inline.c */
-extern const struct wgi_datapath_ops wgi_inline_ops;
+/* A data message at skb->data: finds its session, then peer->ops decides. */
+void wgi_receive_data(struct wgi_device *wg, struct sk_buff *skb);
+/* The same, for a message a mode moved here: opened on this core. */
+void wgi_receive_data_here(struct wgi_device *wg, struct sk_buff *skb);
+/*
+ * Opens one data message, then the post-authentication bookkeeping
+ * (endpoint, timers, session confirmation) and delivery to the tunnel's
+ * NAPI, on this core. Every mode's RX ends here.
+ */
+void wgi_receive_data_packet(struct wgi_peer *peer, struct wgi_keypair *kp,
+			     struct sk_buff *skb);
 
 #endif

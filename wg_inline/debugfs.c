@@ -82,15 +82,16 @@ static void peers_show_one(struct seq_file *m, struct wgi_device *wg,
 			   struct wgi_peer *peer)
 {
 	char key[WGI_KEY_B64_LEN + 1];
-	u64 enc, dec;
+	struct wgi_peer_cpu_work w;
 	int cpu;
 
 	wgi_base64_encode(key, peer->handshake.remote_static, WGI_PUBKEY_LEN);
 	for_each_possible_cpu(cpu) {
-		wgi_peer_stats_read_cpu(peer, cpu, &enc, &dec);
-		if (enc || dec)
+		wgi_peer_stats_read_cpu(peer, cpu, &w);
+		if (w.encrypted_pkts || w.decrypted_pkts)
 			seq_printf(m, "%s %s %d %llu %llu\n", wg->dev->name,
-				   key, cpu, enc, dec);
+				   key, cpu, w.encrypted_pkts,
+				   w.decrypted_pkts);
 	}
 }
 

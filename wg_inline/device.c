@@ -48,6 +48,11 @@ struct wgi_device *wgi_device_from_netdev(struct net_device *dev)
 	return netdev_priv(dev);
 }
 
+void wgi_device_queue_handshake_work(struct wgi_device *wg)
+{
+	queue_work(wg->handshake_wq, &wg->handshake_work);
+}
+
 /* Quiesce every peer's protocol state when the interface goes down. */
 static void wgi_peer_quiesce(struct wgi_peer *peer)
 {
@@ -60,6 +65,7 @@ static void wgi_peer_quiesce(struct wgi_peer *peer)
 	skb_queue_purge(&peer->staged_packet_queue);
 	/* Wait out a poll still running, then drop what it left behind. */
 	napi_disable(&peer->napi);
+	wgi_mode_peer_discard(peer);
 	skb_queue_purge(&peer->rx_queue);
 	napi_enable(&peer->napi);
 	/* The next "up" may start a handshake immediately. */
@@ -77,7 +83,7 @@ static int wgi_open(struct net_device *dev)
 	if (ret)
 		goto out;
 	list_for_each_entry(peer, &wg->peer_list, peer_list) {
-		wgi_send_staged_packets(peer);
+		wgi_send_flush_staged(peer);
 		if (peer->persistent_keepalive_interval)
 			wgi_send_keepalive(peer);
 	}
@@ -221,7 +227,7 @@ static netdev_tx_t wgi_start_xmit(struct sk_buff *skb, struct net_device *dev)
 		ret = -ENOMEM;
 		goto err_peer;
 	}
-	peer->ops->xmit(peer, &packets);
+	READ_ONCE(peer->ops)->xmit(peer, &packets);
 	wgi_peer_put(peer);
 	return NETDEV_TX_OK;
 
@@ -256,9 +262,14 @@ static int wgi_dev_init(struct net_device *dev)
 					   dev->name);
 	if (!wg->handshake_wq)
 		goto err;
+	if (wgi_mode_device_init(wg))
+		goto err_wq;
 	wgi_ratelimiter_get();
 	return 0;
 
+err_wq:
+	destroy_workqueue(wg->handshake_wq);
+	wg->handshake_wq = NULL;
 err:
 	kvfree(wg->index_hashtable);
 	wg->index_hashtable = NULL;
@@ -292,6 +303,7 @@ static void wgi_destruct(struct net_device *dev)
 
 	/* Drains handshake work and any initiation works still queued. */
 	destroy_workqueue(wg->handshake_wq);
+	wgi_mode_device_uninit(wg);
 	skb_queue_purge(&wg->handshake_queue);
 	wgi_ratelimiter_put();
 	wgi_noise_static_identity_clear(&wg->static_identity);
@@ -360,6 +372,7 @@ static void wgi_setup(struct net_device *dev)
 	skb_queue_head_init(&wg->handshake_queue);
 	INIT_WORK(&wg->handshake_work, wgi_handshake_worker);
 	wg->last_under_load = jiffies - 2 * HZ;
+	wg->default_mode = WGI_TUNNEL_MODE_INLINE;
 	wgi_noise_static_identity_init(&wg->static_identity);
 	wgi_cookie_checker_init(&wg->cookie_checker, wg);
 	wgi_allowedips_init(&wg->peer_allowedips);

@@ -13,6 +13,7 @@
 #include "cookie.h"
 #include "index.h"
 #include "drops.h"
+#include "mode.h"
 
 struct wgi_device {
 	struct net_device *dev;
@@ -45,6 +46,9 @@ struct wgi_device {
 	unsigned long last_under_load;
 
 	struct wgi_drop_counters __percpu *drops;
+
+	/* The execution mode new tunnels start in; update_lock. */
+	enum wgi_tunnel_mode default_mode;
 };
 
 /* Every wg-inline device of every netns; walk and modify under RTNL. */
@@ -54,6 +58,8 @@ int wgi_device_init(void);	/* registers the rtnl link ops */
 void wgi_device_uninit(void);
 /* Our private state if @dev is a wg-inline device, else NULL. RTNL held. */
 struct wgi_device *wgi_device_from_netdev(struct net_device *dev);
+/* Runs the device's handshake worker (queued handshake messages). */
+void wgi_device_queue_handshake_work(struct wgi_device *wg);
 
 /* Name under which the link kind and genl family register ("wg-inline" or
  * "wireguard" with compat=1). */

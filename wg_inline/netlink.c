@@ -137,12 +137,11 @@ int wgi_nl_check_admin(const struct sk_buff *skb, struct net *net,
 	return -EPERM;
 }
 
-/* Looks the device up in @net. RTNL held; no reference taken. */
-struct wgi_device *wgi_nl_lookup(struct net *net, struct nlattr **attrs,
-				 struct netlink_ext_ack *extack)
+struct wgi_device *wgi_nl_lookup_device(struct net *net,
+					const struct nlattr *idx,
+					const struct nlattr *name,
+					struct netlink_ext_ack *extack)
 {
-	struct nlattr *idx = attrs[WGDEVICE_A_IFINDEX];
-	struct nlattr *name = attrs[WGDEVICE_A_IFNAME];
 	struct net_device *dev;
 	struct wgi_device *wg;
 
@@ -167,6 +166,13 @@ struct wgi_device *wgi_nl_lookup(struct net *net, struct nlattr **attrs,
 		return ERR_PTR(-EOPNOTSUPP);
 	}
 	return wg;
+}
+
+struct wgi_device *wgi_nl_lookup(struct net *net, struct nlattr **attrs,
+				 struct netlink_ext_ack *extack)
+{
+	return wgi_nl_lookup_device(net, attrs[WGDEVICE_A_IFINDEX],
+				    attrs[WGDEVICE_A_IFNAME], extack);
 }
 
 bool wgi_nl_is_own_key(struct wgi_device *wg, const u8 *key)

@@ -2,6 +2,7 @@
 #ifndef WGI_NETLINK_H
 #define WGI_NETLINK_H
 
+/* The WireGuard-compatible family (netlink.c). */
 int wgi_genetlink_init(void);
 void wgi_genetlink_uninit(void);
 

@@ -289,7 +289,7 @@ static int wgi_nl_peer_update(struct wgi_device *wg, struct wgi_peer *peer,
 		wgi_nl_peer_set_keepalive(peer,
 					  tb[WGPEER_A_PERSISTENT_KEEPALIVE_INTERVAL]);
 	if (netif_running(wg->dev))
-		wgi_send_staged_packets(peer);
+		wgi_send_flush_staged(peer);
 	return 0;
 }
 

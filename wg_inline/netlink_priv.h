@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What the generic netlink family's files (netlink*.c) share; the rest of
- * the module needs only netlink.h.
+ * What the generic netlink families' files (netlink*.c) share; the rest
+ * of the module needs only netlink.h.
  */
 #ifndef WGI_NETLINK_PRIV_H
 #define WGI_NETLINK_PRIV_H
@@ -27,6 +27,15 @@ int wgi_nl_parse_allowedip(struct nlattr **tb, const struct nlattr *elem,
 			   struct netlink_ext_ack *extack);
 int wgi_nl_check_admin(const struct sk_buff *skb, struct net *net,
 		       struct netlink_ext_ack *extack);
+/*
+ * The wg-inline device in @net that exactly one of @ifindex and @ifname
+ * names, with an extack message otherwise. RTNL held; no reference.
+ */
+struct wgi_device *wgi_nl_lookup_device(struct net *net,
+					const struct nlattr *ifindex,
+					const struct nlattr *ifname,
+					struct netlink_ext_ack *extack);
+/* The device WGDEVICE_A_IFINDEX or _IFNAME names. RTNL held; no reference. */
 struct wgi_device *wgi_nl_lookup(struct net *net, struct nlattr **attrs,
 				 struct netlink_ext_ack *extack);
 bool wgi_nl_is_own_key(struct wgi_device *wg, const u8 *key);

@@ -52,7 +52,6 @@ struct wgi_peer *wgi_peer_create(struct wgi_device *wg,
 		goto err_stats;
 
 	peer->device = wg;
-	peer->ops = &wgi_inline_ops;
 	peer->internal_id = atomic64_inc_return(&wgi_peer_next_id);
 	kref_init(&peer->refcount);
 	rwlock_init(&peer->endpoint_lock);
@@ -69,6 +68,7 @@ struct wgi_peer *wgi_peer_create(struct wgi_device *wg,
 	wgi_cookie_init(&peer->latest_cookie);
 	wgi_cookie_checker_precompute_peer_keys(peer);
 	wgi_timers_init(peer);
+	wgi_mode_peer_init(peer, wg->default_mode);
 	wgi_peer_add_napi(peer);
 
 	list_add_tail(&peer->peer_list, &wg->peer_list);
@@ -120,6 +120,14 @@ void wgi_peer_put(struct wgi_peer *peer)
 		kref_put(&peer->refcount, wgi_peer_release);
 }
 
+void wgi_peer_queue_work(struct wgi_peer *peer, struct work_struct *work)
+{
+	/* Coalesced requests take no reference: only the pending work does. */
+	wgi_peer_get(peer);
+	if (!queue_work(peer->device->handshake_wq, work))
+		wgi_peer_put(peer);
+}
+
 /* Step one of removal: make the peer unreachable for new lookups. */
 static void wgi_peer_unlink(struct wgi_peer *peer)
 {
@@ -157,6 +165,8 @@ static void wgi_peer_teardown(struct wgi_peer *peer)
 	wgi_noise_keypairs_clear(&peer->keypairs);
 
 	napi_disable(&peer->napi);
+	wgi_mode_peer_discard(peer);
+	wgi_mode_peer_stop(peer);
 	/* The RCU-deferred free stands in for netif_napi_del's own sync. */
 	__netif_napi_del(&peer->napi);
 	skb_queue_purge(&peer->rx_queue);
@@ -222,24 +232,29 @@ void wgi_peer_stats_add_rx(struct wgi_peer *peer, unsigned int bytes)
 	local_bh_enable();
 }
 
-void wgi_peer_stats_count_encrypted(struct wgi_peer *peer)
+void wgi_peer_stats_count_encrypted(struct wgi_peer *peer,
+				    unsigned int plain_len)
 {
 	struct wgi_peer_pcpu_stats *s = this_cpu_ptr(peer->stats);
 
 	lockdep_assert_in_softirq();
 	u64_stats_update_begin(&s->syncp);
 	s->encrypted_pkts++;
+	s->encrypted_bytes += plain_len;
 	u64_stats_update_end(&s->syncp);
 }
 
-void wgi_peer_stats_count_decrypted(struct wgi_peer *peer, unsigned int bytes)
+void wgi_peer_stats_count_decrypted(struct wgi_peer *peer,
+				    unsigned int msg_len,
+				    unsigned int plain_len)
 {
 	struct wgi_peer_pcpu_stats *s = this_cpu_ptr(peer->stats);
 
 	lockdep_assert_in_softirq();
 	u64_stats_update_begin(&s->syncp);
 	s->decrypted_pkts++;
-	s->rx_bytes += bytes;
+	s->decrypted_bytes += plain_len;
+	s->rx_bytes += msg_len;
 	u64_stats_update_end(&s->syncp);
 }
 
@@ -267,14 +282,16 @@ void wgi_peer_stats_sum(struct wgi_peer *peer, u64 *rx_bytes, u64 *tx_bytes)
 }
 
 void wgi_peer_stats_read_cpu(struct wgi_peer *peer, int cpu,
-			     u64 *encrypted_pkts, u64 *decrypted_pkts)
+			     struct wgi_peer_cpu_work *work)
 {
 	const struct wgi_peer_pcpu_stats *s = per_cpu_ptr(peer->stats, cpu);
 	unsigned int start;
 
 	do {
 		start = u64_stats_fetch_begin(&s->syncp);
-		*encrypted_pkts = s->encrypted_pkts;
-		*decrypted_pkts = s->decrypted_pkts;
+		work->encrypted_pkts = s->encrypted_pkts;
+		work->encrypted_bytes = s->encrypted_bytes;
+		work->decrypted_pkts = s->decrypted_pkts;
+		work->decrypted_bytes = s->decrypted_bytes;
 	} while (u64_stats_fetch_retry(&s->syncp, start));
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A peer is one tunnel: its keys, endpoint, timers, NAPI context and the
- * execution mode its packets are processed in.
+ * A peer is one tunnel: its keys, endpoint, timers, NAPI context, the
+ * execution mode its packets are processed in and the core it is
+ * assigned to.
  */
 #ifndef WGI_PEER_H
 #define WGI_PEER_H
@@ -17,6 +18,7 @@
 #include "noise.h"
 #include "cookie.h"
 #include "index.h"
+#include "mode.h"
 
 struct wgi_device;
 
@@ -40,37 +42,29 @@ struct wgi_endpoint {
 };
 
 /*
- * Per-CPU tunnel counters. The *_pkts counters exist so tests and
- * operators can see on which core each tunnel's crypto ran.
+ * Per-CPU tunnel counters. The crypto counters exist so tests and
+ * operators can see on which core each tunnel's work ran.
  */
 struct wgi_peer_pcpu_stats {
 	u64 tx_bytes;		/* UDP payload bytes sent, all message types */
 	u64 rx_bytes;		/* UDP payload bytes received and accepted */
 	u64 encrypted_pkts;
+	u64 encrypted_bytes;	/* plaintext, before padding */
 	u64 decrypted_pkts;
+	u64 decrypted_bytes;	/* plaintext, padding included */
 	struct u64_stats_sync syncp;
 };
 
-/*
- * Execution modes (roadmap step 3). The packet paths dispatch through
- * peer->ops so a later mode is a new ops table, not scattered branches.
- */
-enum wgi_tunnel_mode {
-	WGI_MODE_INLINE = 0,
-};
-
-struct wgi_datapath_ops {
-	enum wgi_tunnel_mode mode;
-	/* Encrypts and sends a list of plaintext skbs for @peer. */
-	void (*xmit)(struct wgi_peer *peer, struct sk_buff_head *packets);
-	/* Decrypts one data message whose keypair was found for @peer. */
-	void (*receive_data)(struct wgi_peer *peer, struct wgi_keypair *keypair,
-			     struct sk_buff *skb);
+/* One CPU's share of a tunnel's work, as read back. */
+struct wgi_peer_cpu_work {
+	u64 encrypted_pkts, encrypted_bytes;
+	u64 decrypted_pkts, decrypted_bytes;
 };
 
 struct wgi_peer {
 	struct wgi_device *device;
-	const struct wgi_datapath_ops *ops;
+	/* The execution mode; written by mode.c only. */
+	const struct wgi_mode_ops *ops;
 
 	struct wgi_endpoint endpoint;
 	rwlock_t endpoint_lock;
@@ -124,6 +118,11 @@ static inline struct wgi_peer *wgi_peer_get(struct wgi_peer *peer)
 	return peer;
 }
 void wgi_peer_put(struct wgi_peer *peer);
+/*
+ * Queues one of the peer's work items on the device's workqueue; the
+ * pending work holds a reference that the work function drops.
+ */
+void wgi_peer_queue_work(struct wgi_peer *peer, struct work_struct *work);
 /* Caller holds device->update_lock. */
 void wgi_peer_remove(struct wgi_peer *peer);
 void wgi_peer_remove_all(struct wgi_device *wg);
@@ -131,12 +130,18 @@ void wgi_peer_remove_all(struct wgi_device *wg);
 void wgi_peer_stats_add_tx(struct wgi_peer *peer, unsigned int bytes);
 void wgi_peer_stats_add_rx(struct wgi_peer *peer, unsigned int bytes);
 void wgi_peer_stats_sum(struct wgi_peer *peer, u64 *rx_bytes, u64 *tx_bytes);
-/* Packet path, BH disabled: one data message en/decrypted on this CPU. */
-void wgi_peer_stats_count_encrypted(struct wgi_peer *peer);
-void wgi_peer_stats_count_decrypted(struct wgi_peer *peer, unsigned int bytes);
-/* One CPU's crypto counters, for the debugfs per-core view. */
+/*
+ * Packet path, BH disabled: one data message en/decrypted on this CPU
+ * (@plain_len of plaintext; @msg_len the message as received).
+ */
+void wgi_peer_stats_count_encrypted(struct wgi_peer *peer,
+				    unsigned int plain_len);
+void wgi_peer_stats_count_decrypted(struct wgi_peer *peer,
+				    unsigned int msg_len,
+				    unsigned int plain_len);
+/* One CPU's share of the tunnel's work. */
 void wgi_peer_stats_read_cpu(struct wgi_peer *peer, int cpu,
-			     u64 *encrypted_pkts, u64 *decrypted_pkts);
+			     struct wgi_peer_cpu_work *work);
 
 /*
  * Object counters, checked by the leak tests through debugfs: created

@@ -2,14 +2,21 @@
 /*
  * Receive side. wgi_receive is the UDP encap_rcv hook and runs in the
  * softirq that received the datagram: it validates the message framing,
- * then either decrypts a data message right there (through the peer's
- * mode ops) or queues a handshake message for the handshake worker, so
- * that Curve25519 never runs on the packet path and a handshake flood
- * only costs the receive softirq a queue append.
+ * then hands a data message to the peer's execution mode (which decides
+ * on which core wgi_receive_data_packet opens it) or queues a handshake
+ * message for the handshake worker, so that Curve25519 never runs on the
+ * packet path and a handshake flood only costs the receive softirq a
+ * queue append. Decrypted packets reach the stack through the tunnel's
+ * NAPI.
  */
+#include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <linux/skbuff.h>
 #include <linux/udp.h>
 #include <linux/workqueue.h>
+#include <net/dsfield.h>
+#include <net/inet_ecn.h>
+#include "crypt.h"
 #include "datapath.h"
 #include "device.h"
 #include "peer.h"
@@ -75,36 +82,67 @@ static void wgi_queue_handshake(struct wgi_device *wg, struct sk_buff *skb)
 	/* The route may be a no-ref one that dies with this softirq. */
 	skb_dst_drop(skb);
 	skb_queue_tail(&wg->handshake_queue, skb);
-	queue_work(wg->handshake_wq, &wg->handshake_work);
+	wgi_device_queue_handshake_work(wg);
 }
 
-static void wgi_receive_data(struct wgi_device *wg, struct sk_buff *skb)
+/*
+ * The session a data message at skb->data belongs to, with a reference
+ * on it and on *@peer; NULL (and @skb dropped) if there is none.
+ */
+static struct wgi_keypair *wgi_receive_find_keypair(struct wgi_device *wg,
+						    struct sk_buff *skb,
+						    struct wgi_peer **peer)
 {
 	const struct wgi_msg_data *msg;
 	struct wgi_index_entry *entry;
 	struct wgi_keypair *kp = NULL;
-	struct wgi_peer *peer = NULL;
 
+	*peer = NULL;
 	if (unlikely(!pskb_may_pull(skb, WGI_DATA_HEADER_LEN))) {
 		wgi_drop_skb(wg, skb, WGI_DROP_RX_TOO_SHORT);
-		return;
+		return NULL;
 	}
 	msg = (const struct wgi_msg_data *)skb->data;
 
 	rcu_read_lock_bh();
 	entry = wgi_index_table_lookup(wg->index_hashtable, WGI_INDEX_KEYPAIR,
-				       msg->key_idx, &peer);
+				       msg->key_idx, peer);
 	if (entry)
 		kp = wgi_keypair_get(container_of(entry, struct wgi_keypair,
 						  entry));
 	rcu_read_unlock_bh();
 
 	if (unlikely(!kp)) {
-		wgi_peer_put(peer);
+		wgi_peer_put(*peer);
+		*peer = NULL;
 		wgi_drop_skb(wg, skb, WGI_DROP_RX_UNKNOWN_INDEX);
-		return;
 	}
-	peer->ops->receive_data(peer, kp, skb);
+	return kp;
+}
+
+void wgi_receive_data(struct wgi_device *wg, struct sk_buff *skb)
+{
+	struct wgi_keypair *kp;
+	struct wgi_peer *peer;
+
+	kp = wgi_receive_find_keypair(wg, skb, &peer);
+	if (!kp)
+		return;
+	READ_ONCE(peer->ops)->receive_data(peer, kp, skb);
+	wgi_keypair_put(kp, false);
+	wgi_peer_put(peer);
+}
+
+void wgi_receive_data_here(struct wgi_device *wg, struct sk_buff *skb)
+{
+	struct wgi_keypair *kp;
+	struct wgi_peer *peer;
+
+	/* Looked up again: the session may have ended meanwhile. */
+	kp = wgi_receive_find_keypair(wg, skb, &peer);
+	if (!kp)
+		return;
+	wgi_receive_data_packet(peer, kp, skb);
 	wgi_keypair_put(kp, false);
 	wgi_peer_put(peer);
 }
@@ -242,27 +280,201 @@ void wgi_handshake_worker(struct work_struct *work)
 		dev_kfree_skb(skb);
 		if (!--budget) {
 			/* More may be queued: come back after the others. */
-			queue_work(wg->handshake_wq, &wg->handshake_work);
+			wgi_device_queue_handshake_work(wg);
 			return;
 		}
 		cond_resched();
 	}
 }
 
-/* The tunnel's NAPI: feeds decrypted packets to GRO and the stack. */
+/*
+ * The decrypted payload must be exactly one IP packet of the family its
+ * header says; trims the padding off. Returns the L3 protocol, or 0.
+ */
+static __be16 wgi_inner_packet_validate(struct sk_buff *skb)
+{
+	unsigned int len;
+
+	if (skb->len < sizeof(struct iphdr) ||
+	    !pskb_may_pull(skb, sizeof(struct iphdr)))
+		return 0;
+	/* From here on the headers are the inner packet's. */
+	skb_reset_network_header(skb);
+
+	switch (ip_hdr(skb)->version) {
+	case 4:
+		len = ntohs(ip_hdr(skb)->tot_len);
+		if (len < ip_hdr(skb)->ihl * 4U || len < sizeof(struct iphdr) ||
+		    len > skb->len || pskb_trim(skb, len))
+			return 0;
+		return htons(ETH_P_IP);
+	case 6:
+		if (!pskb_may_pull(skb, sizeof(struct ipv6hdr)))
+			return 0;
+		len = sizeof(struct ipv6hdr) +
+		      ntohs(ipv6_hdr(skb)->payload_len);
+		if (len > skb->len || pskb_trim(skb, len))
+			return 0;
+		return htons(ETH_P_IPV6);
+	default:
+		return 0;
+	}
+}
+
+/*
+ * The initiator rekeys shortly before its session would be rejected,
+ * once, if the peer is still talking to it.
+ */
+static void wgi_maybe_lastminute_rekey(struct wgi_peer *peer,
+				       struct wgi_keypair *kp)
+{
+	if (kp->i_am_the_initiator && !READ_ONCE(peer->sent_lastminute_handshake) &&
+	    wgi_birthdate_has_expired(kp->sending.birthdate,
+				      WGI_REJECT_AFTER_TIME -
+				      WGI_KEEPALIVE_TIMEOUT -
+				      WGI_REKEY_TIMEOUT)) {
+		WRITE_ONCE(peer->sent_lastminute_handshake, true);
+		wgi_send_handshake_initiation(peer, false);
+	}
+}
+
+/*
+ * DS field of the IP header at the network header, of the family
+ * skb->protocol says; the caller made sure that header is there.
+ */
+static u8 wgi_ip_dsfield(const struct sk_buff *skb)
+{
+	if (skb->protocol == htons(ETH_P_IP))
+		return ipv4_get_dsfield(ip_hdr(skb));
+	return ipv6_get_dsfield(ipv6_hdr(skb));
+}
+
+/*
+ * Hands a decrypted packet to this tunnel's NAPI. Called in a softirq (or
+ * the tunnel's own poll), so the poll runs on this core.
+ */
+static void wgi_deliver_to_napi(struct wgi_peer *peer, struct sk_buff *skb,
+				__be16 protocol, u8 outer_ds)
+{
+	struct wgi_device *wg = peer->device;
+	/* Only compared, never dereferenced. */
+	struct net *creating_net = rcu_access_pointer(wg->creating_net);
+
+	skb_scrub_packet(skb, !net_eq(dev_net(wg->dev), creating_net));
+	skb->dev = wg->dev;
+	skb->protocol = protocol;
+	skb->ip_summed = CHECKSUM_UNNECESSARY;
+	skb->csum_level = SKB_MAX_CSUM_LEVEL;
+	skb_reset_network_header(skb);
+	skb_reset_mac_header(skb);
+	skb->mac_len = 0;
+	skb_reset_transport_header(skb);
+	/* Congestion marked on the way (outer CE) must reach the receiver. */
+	INET_ECN_decapsulate(skb, outer_ds, wgi_ip_dsfield(skb));
+
+	if (unlikely(skb_queue_len_lockless(&peer->rx_queue) >=
+		     WGI_MAX_RX_BACKLOG)) {
+		wgi_drop_skb(wg, skb, WGI_DROP_RX_NAPI_BACKLOG);
+		return;
+	}
+	skb_queue_tail(&peer->rx_queue, skb);
+	napi_schedule(&peer->napi);
+}
+
+/* Authentic and fresh: what every such message tells us about the peer. */
+static void wgi_receive_authenticated(struct wgi_peer *peer,
+				      struct wgi_keypair *kp,
+				      struct sk_buff *skb, unsigned int len)
+{
+	/* The peer is really at this address now. */
+	wgi_socket_set_peer_endpoint_from_skb(peer, skb);
+	wgi_peer_stats_count_decrypted(peer, len, skb->len);
+	wgi_timers_any_authenticated_packet_received(peer);
+	wgi_timers_any_authenticated_packet_traversal(peer);
+	if (unlikely(wgi_noise_received_with_keypair(&peer->keypairs, kp))) {
+		/* The responder's session is confirmed: release its backlog. */
+		wgi_timers_handshake_complete(peer);
+		wgi_send_flush_staged(peer);
+	}
+	wgi_maybe_lastminute_rekey(peer, kp);
+}
+
+void wgi_receive_data_packet(struct wgi_peer *peer, struct wgi_keypair *kp,
+			     struct sk_buff *skb)
+{
+	struct wgi_device *wg = peer->device;
+	/* The outer IP header is still in front of the message. */
+	u8 outer_ds = wgi_ip_dsfield(skb);
+	unsigned int msg_len = skb->len;
+	struct wgi_peer *routed;
+	__be16 protocol;
+	u64 counter;
+
+	counter = le64_to_cpu(((struct wgi_msg_data *)skb->data)->counter);
+	if (unlikely(!wgi_crypt_receiving_key_usable(kp, counter))) {
+		wgi_drop_skb(wg, skb, WGI_DROP_RX_KEY_EXPIRED);
+		return;
+	}
+	if (unlikely(!wgi_crypt_decrypt_skb(skb, kp, counter))) {
+		wgi_drop_skb(wg, skb, WGI_DROP_RX_DECRYPT_FAILED);
+		return;
+	}
+	/* Only authenticated counters may move the replay window. */
+	if (unlikely(!wgi_replay_check_and_update(&kp->receiving_counter,
+						  counter,
+						  WGI_REJECT_AFTER_MESSAGES))) {
+		wgi_drop_skb(wg, skb, WGI_DROP_RX_REPLAYED);
+		return;
+	}
+	wgi_receive_authenticated(peer, kp, skb, msg_len);
+
+	if (!skb->len) {
+		/* A keepalive: it has done its job by arriving. */
+		consume_skb(skb);
+		return;
+	}
+	wgi_timers_data_received(peer);
+
+	protocol = wgi_inner_packet_validate(skb);
+	if (unlikely(!protocol)) {
+		wgi_drop_skb(wg, skb, WGI_DROP_RX_BAD_INNER);
+		return;
+	}
+	skb->protocol = protocol;
+
+	/* Cryptokey routing: the source must be one this peer may use. */
+	routed = wgi_allowedips_lookup_src(&wg->peer_allowedips, skb);
+	wgi_peer_put(routed);
+	if (unlikely(routed != peer)) {
+		wgi_drop_skb(wg, skb, WGI_DROP_RX_ALLOWEDIPS);
+		return;
+	}
+	wgi_deliver_to_napi(peer, skb, protocol, outer_ds);
+}
+
+/*
+ * The tunnel's NAPI: first the work its execution mode deferred to it
+ * (which may decrypt more packets onto rx_queue), then decrypted packets
+ * to GRO and the stack.
+ */
 int wgi_napi_poll(struct napi_struct *napi, int budget)
 {
 	struct wgi_peer *peer = container_of(napi, struct wgi_peer, napi);
+	const struct wgi_mode_ops *ops = READ_ONCE(peer->ops);
 	struct net_device *dev = peer->device->dev;
+	int done = 0, deferred = 0;
 	struct sk_buff *skb;
-	int done = 0;
 
+	if (ops->napi_work)
+		deferred = ops->napi_work(peer, budget);
 	while (done < budget && (skb = skb_dequeue(&peer->rx_queue))) {
 		dev_sw_netstats_rx_add(dev, skb->len);
 		napi_gro_receive(napi, skb);
 		done++;
 	}
-	if (done < budget)
-		napi_complete_done(napi, done);
+	/* A full budget either way: more may wait, poll again. */
+	if (deferred >= budget || done >= budget)
+		return budget;
+	napi_complete_done(napi, done);
 	return done;
 }

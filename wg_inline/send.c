@@ -1,12 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Building and sending protocol messages other than data: handshake
- * initiations (always from a work item, never in the caller's context),
- * responses and cookie replies (from the handshake worker), keepalives,
- * and the staging queue that holds plaintext while no session exists.
+ * Building and sending protocol messages: data (a batch of plaintext
+ * encrypted and sent on the current core; the execution mode decides
+ * which core that is), handshake initiations (always from a work item,
+ * never in the caller's context), responses and cookie replies (from the
+ * handshake worker), keepalives, and the staging queue that holds
+ * plaintext while no session exists.
  */
+#include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <linux/skbuff.h>
 #include <linux/workqueue.h>
+#include <net/dsfield.h>
+#include <net/inet_ecn.h>
+#include "crypt.h"
 #include "datapath.h"
 #include "device.h"
 #include "peer.h"
@@ -44,11 +51,7 @@ void wgi_send_handshake_initiation(struct wgi_peer *peer, bool is_retry)
 	if (!is_retry && wgi_handshake_recently_sent(peer))
 		return;
 
-	/* The pending work holds a reference; coalesced requests do not. */
-	wgi_peer_get(peer);
-	if (!queue_work(peer->device->handshake_wq,
-			&peer->transmit_handshake_work))
-		wgi_peer_put(peer);
+	wgi_peer_queue_work(peer, &peer->transmit_handshake_work);
 }
 
 void wgi_send_handshake_initiation_worker(struct work_struct *work)
@@ -130,7 +133,7 @@ void wgi_send_keepalive(struct wgi_peer *peer)
 	struct sk_buff *skb;
 
 	if (!skb_queue_empty_lockless(&peer->staged_packet_queue)) {
-		wgi_send_staged_packets(peer);
+		wgi_send_flush_staged(peer);
 		return;
 	}
 	skb = wgi_alloc_keepalive(peer);
@@ -138,10 +141,10 @@ void wgi_send_keepalive(struct wgi_peer *peer)
 		return;
 	__skb_queue_head_init(&packets);
 	__skb_queue_tail(&packets, skb);
-	peer->ops->xmit(peer, &packets);
+	READ_ONCE(peer->ops)->xmit(peer, &packets);
 }
 
-void wgi_send_staged_packets(struct wgi_peer *peer)
+void wgi_send_flush_staged(struct wgi_peer *peer)
 {
 	struct sk_buff_head packets;
 
@@ -152,14 +155,14 @@ void wgi_send_staged_packets(struct wgi_peer *peer)
 	if (skb_queue_empty(&packets))
 		return;
 	/* Without a session the mode puts them back and asks for one. */
-	peer->ops->xmit(peer, &packets);
+	READ_ONCE(peer->ops)->xmit(peer, &packets);
 }
 
 /*
  * Parks @list until a session exists (bounded: the oldest packets give
  * way) and asks for the handshake that will release them.
  */
-void wgi_send_stage_packets(struct wgi_peer *peer, struct sk_buff_head *list)
+void wgi_send_stage(struct wgi_peer *peer, struct sk_buff_head *list)
 {
 	struct sk_buff_head *staged = &peer->staged_packet_queue;
 	struct sk_buff_head overflow;
@@ -176,4 +179,85 @@ void wgi_send_stage_packets(struct wgi_peer *peer, struct sk_buff_head *list)
 		wgi_drop_skb(peer->device, skb, WGI_DROP_TX_STAGED_OVERFLOW);
 
 	wgi_send_handshake_initiation(peer, false);
+}
+
+/* Outer DS field: no DSCP leaks out of the tunnel, ECN does. */
+static u8 wgi_outer_dsfield(const struct sk_buff *skb)
+{
+	u8 inner = 0;
+
+	if (skb->len >= sizeof(struct iphdr) &&
+	    skb->protocol == htons(ETH_P_IP))
+		inner = ipv4_get_dsfield(ip_hdr(skb));
+	else if (skb->len >= sizeof(struct ipv6hdr) &&
+		 skb->protocol == htons(ETH_P_IPV6))
+		inner = ipv6_get_dsfield(ipv6_hdr(skb));
+	return INET_ECN_encapsulate(0, inner);
+}
+
+/* Where a batch stands after sending, for the timers. */
+struct wgi_send_result {
+	bool sent_any;
+	bool sent_data;
+};
+
+static void wgi_send_data_one(struct wgi_peer *peer, struct wgi_keypair *kp,
+			      struct sk_buff *skb, u64 nonce,
+			      struct wgi_send_result *res)
+{
+	struct net_device *dev = peer->device->dev;
+	unsigned int plain_len = skb->len;
+	u8 ds = wgi_outer_dsfield(skb);
+
+	if (unlikely(!wgi_crypt_encrypt_skb(skb, kp, nonce,
+					    READ_ONCE(dev->mtu)))) {
+		wgi_drop_skb(peer->device, skb, WGI_DROP_TX_ENCRYPT_FAILED);
+		return;
+	}
+	wgi_peer_stats_count_encrypted(peer, plain_len);
+	if (wgi_socket_send_skb_to_peer(peer, skb, ds))
+		return;
+
+	res->sent_any = true;
+	if (plain_len) {
+		res->sent_data = true;
+		dev_sw_netstats_tx_add(dev, 1, plain_len);
+	}
+}
+
+void wgi_send_data_packets(struct wgi_peer *peer, struct sk_buff_head *packets)
+{
+	struct wgi_send_result res = { };
+	struct wgi_keypair *kp;
+	struct sk_buff *skb;
+	u64 nonce;
+
+	/* Also keeps this batch on one CPU for the per-CPU counters. */
+	rcu_read_lock_bh();
+	kp = rcu_dereference_bh(peer->keypairs.current_keypair);
+	if (kp)
+		kp = wgi_keypair_get(kp);
+
+	while ((skb = __skb_dequeue(packets))) {
+		if (unlikely(!wgi_crypt_next_nonce(kp, &nonce))) {
+			/* No usable session: park the rest for the handshake. */
+			__skb_queue_head(packets, skb);
+			wgi_send_stage(peer, packets);
+			break;
+		}
+		wgi_send_data_one(peer, kp, skb, nonce, &res);
+	}
+
+	if (res.sent_any) {
+		wgi_timers_any_authenticated_packet_traversal(peer);
+		wgi_timers_any_authenticated_packet_sent(peer);
+	}
+	if (res.sent_data)
+		wgi_timers_data_sent(peer);
+	if (kp && wgi_crypt_wants_rekey(kp))
+		wgi_send_handshake_initiation(peer, false);
+
+	if (kp)
+		wgi_keypair_put(kp, false);
+	rcu_read_unlock_bh();
 }

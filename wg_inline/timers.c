@@ -130,7 +130,7 @@ static void wgi_expire_zero_key_material(struct timer_list *timer)
 
 	/* Clearing the handshake takes a sleeping lock: do it in a work. */
 	if (wgi_timers_allowed(peer))
-		queue_work(peer->device->handshake_wq, &peer->clear_peer_work);
+		wgi_peer_queue_work(peer, &peer->clear_peer_work);
 }
 
 static void wgi_zero_key_material_worker(struct work_struct *work)
@@ -140,6 +140,7 @@ static void wgi_zero_key_material_worker(struct work_struct *work)
 
 	wgi_noise_handshake_clear(&peer->handshake);
 	wgi_noise_keypairs_clear(&peer->keypairs);
+	wgi_peer_put(peer);
 }
 
 static void wgi_expire_persistent_keepalive(struct timer_list *timer)

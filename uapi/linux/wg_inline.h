@@ -109,4 +109,16 @@ enum wgallowedip_attribute {
 #define WGALLOWEDIP_A_MAX (__WGALLOWEDIP_A_LAST - 1)
 #endif /* WG_GENL_NAME */
 
+/*
+ * Execution modes of a tunnel. inline: its packets are en/decrypted in
+ * the context that carries them. parallel: reserved for the crypt-worker
+ * pipeline; refused until implemented.
+ */
+enum wgi_tunnel_mode {
+	WGI_TUNNEL_MODE_INLINE,
+	WGI_TUNNEL_MODE_PARALLEL,
+	__WGI_TUNNEL_MODE_MAX
+};
+#define WGI_TUNNEL_MODE_MAX (__WGI_TUNNEL_MODE_MAX - 1)
+
 #endif /* _UAPI_LINUX_WG_INLINE_H */

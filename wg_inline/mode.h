@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Execution modes: how a tunnel's packets are threaded. Every mode runs
+ * the same per-packet code (send.c: wgi_send_data_packets, receive.c:
+ * wgi_receive_data_packet); a mode only decides in which context and on
+ * which core that code runs. A tunnel's mode is peer->ops, which mode.c
+ * alone writes.
+ */
+#ifndef WGI_MODE_H
+#define WGI_MODE_H
+
+#include <linux/skbuff.h>
+#include <linux/wg_inline.h>
+
+struct wgi_device;
+struct wgi_peer;
+struct wgi_keypair;
+struct netlink_ext_ack;
+
+struct wgi_mode_ops {
+	enum wgi_tunnel_mode mode;
+	const char *name;
+	/* Optional: state a mode shares across a device's tunnels. */
+	int (*device_init)(struct wgi_device *wg);
+	void (*device_uninit)(struct wgi_device *wg);
+	/* A tunnel enters the mode; its NAPI exists but is not polled yet. */
+	void (*peer_init)(struct wgi_peer *peer);
+	/*
+	 * Gives back, oldest first, every packet the mode holds for the
+	 * tunnel: plaintext on @tx, data messages on @rx. The caller has
+	 * stopped the tunnel's NAPI, so nothing is being worked on.
+	 */
+	void (*drain)(struct wgi_peer *peer, struct sk_buff_head *tx,
+		      struct sk_buff_head *rx);
+	/* Optional: the tunnel leaves the mode (after drain). */
+	void (*peer_stop)(struct wgi_peer *peer);
+	/* Encrypts and sends a list of plaintext skbs for @peer. */
+	void (*xmit)(struct wgi_peer *peer, struct sk_buff_head *packets);
+	/* Opens one data message whose keypair was found for @peer. */
+	void (*receive_data)(struct wgi_peer *peer, struct wgi_keypair *kp,
+			     struct sk_buff *skb);
+	/*
+	 * Optional: work the mode deferred to the tunnel's NAPI poll, done
+	 * first in each poll. Returns how much of @budget it used.
+	 */
+	int (*napi_work)(struct wgi_peer *peer, int budget);
+};
+
+extern const struct wgi_mode_ops wgi_inline_ops;
+
+/* The ops of @mode, or NULL if this build does not implement it. */
+const struct wgi_mode_ops *wgi_mode_ops(enum wgi_tunnel_mode mode);
+int wgi_mode_device_init(struct wgi_device *wg);
+void wgi_mode_device_uninit(struct wgi_device *wg);
+/* A new tunnel's mode; the one place (with wgi_mode_set) writing ops. */
+void wgi_mode_peer_init(struct wgi_peer *peer, enum wgi_tunnel_mode mode);
+/* Drops what the mode holds (device down, teardown); NAPI disabled. */
+void wgi_mode_peer_discard(struct wgi_peer *peer);
+/* Leaves the mode for good (teardown), after wgi_mode_peer_discard. */
+void wgi_mode_peer_stop(struct wgi_peer *peer);
+/* Checks that @mode can be used, with a message if not. */
+int wgi_mode_check(enum wgi_tunnel_mode mode, struct netlink_ext_ack *extack);
+/* Puts a tunnel in @mode (checked); update_lock held. */
+int wgi_mode_set(struct wgi_peer *peer, enum wgi_tunnel_mode mode,
+		 struct netlink_ext_ack *extack);
+
+#endif
