@@ -34,7 +34,9 @@
 	X(TX_BAD_PROTO, "tx_bad_proto")					\
 	X(TX_HANDSHAKE_TIMEOUT, "tx_handshake_timeout")			\
 	X(RX_HANDSHAKE_RATELIMITED, "rx_handshake_ratelimited")		\
-	X(RX_COOKIE_REPLY_SENT, "rx_cookie_reply_sent")
+	X(RX_COOKIE_REPLY_SENT, "rx_cookie_reply_sent")			\
+	X(TX_HANDOFF_OVERFLOW, "tx_handoff_overflow")			\
+	X(RX_HANDOFF_OVERFLOW, "rx_handoff_overflow")
 
 enum wgi_drop_reason {
 #define WGI_DROP_ENUM(name, str) WGI_DROP_##name,

@@ -6,32 +6,188 @@
  * on the same core. There are no crypt workers and no per-device ring, so
  * there is no reordering and no cross-core cache traffic per packet;
  * scaling across cores comes from running many tunnels.
+ *
+ * A tunnel assigned to a core (placement.h) keeps that promise on any
+ * NIC: a packet that arrives on another core is handed to the tunnel's
+ * core, where its NAPI poll encrypts or opens it. Hand-offs are batched:
+ * the first packet of a batch sends one inter-processor kick, and later
+ * ones only queue until the poll has taken the queue (WGI_HANDOFF_KICKED
+ * is cleared at the start of each poll, before the queues are read, so a
+ * packet queued after that read always kicks again). Every hand-off is
+ * counted per tunnel, direction and source CPU: NIC steering exists to
+ * bring that count to zero.
+ *
+ * Order: while hand-offs wait, the tunnel's core queues its own packets
+ * behind them instead of overtaking them, so a flow that moves between
+ * cores is not reordered.
  */
+#include <linux/netdevice.h>
 #include <linux/skbuff.h>
+#include <linux/smp.h>
 #include "datapath.h"
+#include "device.h"
 #include "mode.h"
 #include "peer.h"
 
+/* Packets a tunnel may have waiting for its core, per direction. */
+#define WGI_MAX_HANDOFF		1024
+
+enum { WGI_HANDOFF_KICKED };
+
+/* Runs on the tunnel's core, in hard interrupt context. */
+static void wgi_handoff_ipi(void *info)
+{
+	struct wgi_peer *peer = info;
+
+	napi_schedule(&peer->napi);
+	/* The reference the kick took; the last put only queues an RCU free. */
+	wgi_peer_put(peer);
+}
+
+static void wgi_handoff_kick(struct wgi_peer *peer, int core)
+{
+	if (test_and_set_bit(WGI_HANDOFF_KICKED, &peer->handoff.flags))
+		return;
+	if (core == smp_processor_id()) {
+		napi_schedule(&peer->napi);
+		return;
+	}
+	/* The peer must outlive a kick still in flight to its core. */
+	wgi_peer_get(peer);
+	if (smp_call_function_single_async(core, &peer->handoff.csd)) {
+		/* The core went offline meanwhile: do the work here. */
+		wgi_peer_put(peer);
+		napi_schedule(&peer->napi);
+	}
+}
+
+/* Appends @list to @q (oldest dropped first beyond the limit). BH off. */
+static void wgi_handoff_enqueue(struct wgi_peer *peer, struct sk_buff_head *q,
+				struct sk_buff_head *list,
+				enum wgi_drop_reason why, bool is_tx)
+{
+	unsigned int n = skb_queue_len(list);
+	struct sk_buff_head overflow;
+	struct sk_buff *skb;
+
+	__skb_queue_head_init(&overflow);
+	spin_lock(&q->lock);
+	skb_queue_splice_tail_init(list, q);
+	while (skb_queue_len(q) > WGI_MAX_HANDOFF)
+		__skb_queue_tail(&overflow, __skb_dequeue(q));
+	spin_unlock(&q->lock);
+
+	while ((skb = __skb_dequeue(&overflow)))
+		wgi_drop_skb(peer->device, skb, why);
+	wgi_peer_stats_count_handoff(peer, is_tx, n);
+}
+
 static void wgi_inline_xmit(struct wgi_peer *peer, struct sk_buff_head *packets)
 {
-	wgi_send_data_packets(peer, packets);
+	int core;
+
+	/* Some callers are work items: stay on one CPU while deciding. */
+	local_bh_disable();
+	core = wgi_placement_target(&peer->placement);
+	if (core < 0 || (core == smp_processor_id() &&
+			 skb_queue_empty_lockless(&peer->handoff.tx))) {
+		wgi_send_data_packets(peer, packets);
+	} else {
+		wgi_handoff_enqueue(peer, &peer->handoff.tx, packets,
+				    WGI_DROP_TX_HANDOFF_OVERFLOW, true);
+		wgi_handoff_kick(peer, core);
+	}
+	local_bh_enable();
 }
 
 static void wgi_inline_receive_data(struct wgi_peer *peer,
 				    struct wgi_keypair *kp,
 				    struct sk_buff *skb)
 {
-	wgi_receive_data_packet(peer, kp, skb);
+	int core = wgi_placement_target(&peer->placement);
+	struct sk_buff_head one;
+
+	if (core < 0 || (core == smp_processor_id() &&
+			 skb_queue_empty_lockless(&peer->handoff.rx))) {
+		wgi_receive_data_packet(peer, kp, skb);
+		return;
+	}
+	/* The route may be a no-ref one that dies with this softirq. */
+	skb_dst_drop(skb);
+	__skb_queue_head_init(&one);
+	__skb_queue_tail(&one, skb);
+	wgi_handoff_enqueue(peer, &peer->handoff.rx, &one,
+			    WGI_DROP_RX_HANDOFF_OVERFLOW, false);
+	wgi_handoff_kick(peer, core);
+}
+
+/* Takes up to @max packets off @q, oldest first. */
+static unsigned int wgi_handoff_take(struct sk_buff_head *q,
+				     struct sk_buff_head *out, int max)
+{
+	unsigned int n = 0;
+
+	if (skb_queue_empty_lockless(q))
+		return 0;
+	spin_lock(&q->lock);
+	while (n < max && !skb_queue_empty(q)) {
+		__skb_queue_tail(out, __skb_dequeue(q));
+		n++;
+	}
+	spin_unlock(&q->lock);
+	return n;
+}
+
+/* In the tunnel's NAPI poll, on its core: the handed-off packets. */
+static int wgi_inline_napi_work(struct wgi_peer *peer, int budget)
+{
+	struct wgi_handoff *ho = &peer->handoff;
+	struct sk_buff_head tx, rx;
+	struct sk_buff *skb;
+	unsigned int n;
+
+	clear_bit(WGI_HANDOFF_KICKED, &ho->flags);
+	/* Pairs with test_and_set_bit in wgi_handoff_kick. */
+	smp_mb__after_atomic();
+
+	__skb_queue_head_init(&tx);
+	__skb_queue_head_init(&rx);
+	n = wgi_handoff_take(&ho->tx, &tx, budget);
+	n += wgi_handoff_take(&ho->rx, &rx, budget);
+	if (!skb_queue_empty(&tx))
+		wgi_send_data_packets(peer, &tx);
+	while ((skb = __skb_dequeue(&rx)))
+		wgi_receive_data_here(peer->device, skb);
+	/* Left over: claim the whole budget so that the poll comes back. */
+	if (!skb_queue_empty_lockless(&ho->tx) ||
+	    !skb_queue_empty_lockless(&ho->rx))
+		return budget;
+	return min_t(int, n, budget);
 }
 
 static void wgi_inline_peer_init(struct wgi_peer *peer)
 {
+	struct wgi_handoff *ho = &peer->handoff;
+
+	skb_queue_head_init(&ho->tx);
+	skb_queue_head_init(&ho->rx);
+	INIT_CSD(&ho->csd, wgi_handoff_ipi, peer);
+	ho->flags = 0;
 }
 
-/* Inline holds no packets of its own: everything runs where it arrives. */
 static void wgi_inline_drain(struct wgi_peer *peer, struct sk_buff_head *tx,
 			     struct sk_buff_head *rx)
 {
+	struct wgi_handoff *ho = &peer->handoff;
+
+	spin_lock_bh(&ho->tx.lock);
+	skb_queue_splice_tail_init(&ho->tx, tx);
+	spin_unlock_bh(&ho->tx.lock);
+	spin_lock_bh(&ho->rx.lock);
+	skb_queue_splice_tail_init(&ho->rx, rx);
+	spin_unlock_bh(&ho->rx.lock);
+	/* A kick still in flight finds the NAPI disabled and does nothing. */
+	clear_bit(WGI_HANDOFF_KICKED, &ho->flags);
 }
 
 const struct wgi_mode_ops wgi_inline_ops = {
@@ -41,4 +197,5 @@ const struct wgi_mode_ops wgi_inline_ops = {
 	.drain		= wgi_inline_drain,
 	.xmit		= wgi_inline_xmit,
 	.receive_data	= wgi_inline_receive_data,
+	.napi_work	= wgi_inline_napi_work,
 };

@@ -60,11 +60,20 @@ static int __init wgi_mod_init(void)
 		goto err_netlink;
 	}
 
+	ret = wgi_ext_genetlink_init();
+	if (ret) {
+		pr_err("wg_inline: registering genl family \"%s\" failed: %d\n",
+		       WG_INLINE_EXT_GENL_NAME, ret);
+		goto err_ext;
+	}
+
 	wgi_debugfs_init();
 	pr_info("wg_inline: version %s loaded (kind \"%s\")\n", WGI_VERSION,
 		wgi_kind_name);
 	return 0;
 
+err_ext:
+	wgi_genetlink_uninit();
 err_netlink:
 	wgi_device_uninit();
 err_device:
@@ -75,6 +84,7 @@ err_device:
 static void __exit wgi_mod_exit(void)
 {
 	wgi_debugfs_uninit();
+	wgi_ext_genetlink_uninit();
 	wgi_genetlink_uninit();
 	wgi_device_uninit();
 	/* Peers, keypairs and trie nodes are freed by RCU callbacks. */
@@ -95,3 +105,4 @@ MODULE_DESCRIPTION("WireGuard tunnels with an inline per-core data path");
 MODULE_VERSION(WGI_VERSION);
 MODULE_ALIAS_RTNL_LINK(WG_INLINE_LINK_KIND);
 MODULE_ALIAS_GENL_FAMILY(WG_INLINE_GENL_NAME);
+MODULE_ALIAS_GENL_FAMILY(WG_INLINE_EXT_GENL_NAME);

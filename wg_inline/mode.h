@@ -10,6 +10,7 @@
 #define WGI_MODE_H
 
 #include <linux/skbuff.h>
+#include <linux/smp.h>
 #include <linux/wg_inline.h>
 
 struct wgi_device;
@@ -44,6 +45,17 @@ struct wgi_mode_ops {
 	 * first in each poll. Returns how much of @budget it used.
 	 */
 	int (*napi_work)(struct wgi_peer *peer, int budget);
+};
+
+/*
+ * The inline mode's per-tunnel state: packets that arrived on another
+ * core than the tunnel's, waiting for its NAPI to run there.
+ */
+struct wgi_handoff {
+	struct sk_buff_head tx;		/* plaintext to encrypt and send */
+	struct sk_buff_head rx;		/* data messages to open */
+	call_single_data_t csd;		/* the kick to the tunnel's core */
+	unsigned long flags;		/* WGI_HANDOFF_KICKED */
 };
 
 extern const struct wgi_mode_ops wgi_inline_ops;

@@ -52,6 +52,7 @@ struct wgi_peer *wgi_peer_create(struct wgi_device *wg,
 		goto err_stats;
 
 	peer->device = wg;
+	wgi_placement_init(&peer->placement);
 	peer->internal_id = atomic64_inc_return(&wgi_peer_next_id);
 	kref_init(&peer->refcount);
 	rwlock_init(&peer->endpoint_lock);
@@ -101,6 +102,8 @@ static void wgi_peer_free_rcu(struct rcu_head *rcu)
 	/* Anything a late packet path queued after teardown ends here. */
 	skb_queue_purge(&peer->staged_packet_queue);
 	skb_queue_purge(&peer->rx_queue);
+	skb_queue_purge(&peer->handoff.tx);
+	skb_queue_purge(&peer->handoff.rx);
 	dst_cache_destroy(&peer->endpoint_cache);
 	free_percpu(peer->stats);
 	atomic64_inc(&wgi_peers_destroyed);
@@ -258,6 +261,20 @@ void wgi_peer_stats_count_decrypted(struct wgi_peer *peer,
 	u64_stats_update_end(&s->syncp);
 }
 
+void wgi_peer_stats_count_handoff(struct wgi_peer *peer, bool is_tx,
+				  unsigned int n)
+{
+	struct wgi_peer_pcpu_stats *s = this_cpu_ptr(peer->stats);
+
+	lockdep_assert_in_softirq();
+	u64_stats_update_begin(&s->syncp);
+	if (is_tx)
+		s->handoff_tx += n;
+	else
+		s->handoff_rx += n;
+	u64_stats_update_end(&s->syncp);
+}
+
 void wgi_peer_stats_sum(struct wgi_peer *peer, u64 *rx_bytes, u64 *tx_bytes)
 {
 	u64 rx = 0, tx = 0;
@@ -293,5 +310,7 @@ void wgi_peer_stats_read_cpu(struct wgi_peer *peer, int cpu,
 		work->encrypted_bytes = s->encrypted_bytes;
 		work->decrypted_pkts = s->decrypted_pkts;
 		work->decrypted_bytes = s->decrypted_bytes;
+		work->handoff_tx = s->handoff_tx;
+		work->handoff_rx = s->handoff_rx;
 	} while (u64_stats_fetch_retry(&s->syncp, start));
 }

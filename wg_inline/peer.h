@@ -19,6 +19,7 @@
 #include "cookie.h"
 #include "index.h"
 #include "mode.h"
+#include "placement.h"
 
 struct wgi_device;
 
@@ -42,8 +43,9 @@ struct wgi_endpoint {
 };
 
 /*
- * Per-CPU tunnel counters. The crypto counters exist so tests and
- * operators can see on which core each tunnel's work ran.
+ * Per-CPU tunnel counters. The crypto and hand-off counters exist so
+ * tests and operators can see on which core each tunnel's work ran, and
+ * how much of it arrived on another one.
  */
 struct wgi_peer_pcpu_stats {
 	u64 tx_bytes;		/* UDP payload bytes sent, all message types */
@@ -52,6 +54,8 @@ struct wgi_peer_pcpu_stats {
 	u64 encrypted_bytes;	/* plaintext, before padding */
 	u64 decrypted_pkts;
 	u64 decrypted_bytes;	/* plaintext, padding included */
+	u64 handoff_tx;		/* packets this CPU handed to the tunnel's core */
+	u64 handoff_rx;
 	struct u64_stats_sync syncp;
 };
 
@@ -59,12 +63,15 @@ struct wgi_peer_pcpu_stats {
 struct wgi_peer_cpu_work {
 	u64 encrypted_pkts, encrypted_bytes;
 	u64 decrypted_pkts, decrypted_bytes;
+	u64 handoff_tx, handoff_rx;
 };
 
 struct wgi_peer {
 	struct wgi_device *device;
 	/* The execution mode; written by mode.c only. */
 	const struct wgi_mode_ops *ops;
+	struct wgi_placement placement;
+	struct wgi_handoff handoff;	/* inline mode */
 
 	struct wgi_endpoint endpoint;
 	rwlock_t endpoint_lock;
@@ -139,6 +146,9 @@ void wgi_peer_stats_count_encrypted(struct wgi_peer *peer,
 void wgi_peer_stats_count_decrypted(struct wgi_peer *peer,
 				    unsigned int msg_len,
 				    unsigned int plain_len);
+/* Packet path, BH disabled: @n packets handed from this CPU to the core. */
+void wgi_peer_stats_count_handoff(struct wgi_peer *peer, bool is_tx,
+				  unsigned int n);
 /* One CPU's share of the tunnel's work. */
 void wgi_peer_stats_read_cpu(struct wgi_peer *peer, int cpu,
 			     struct wgi_peer_cpu_work *work);

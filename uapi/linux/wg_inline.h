@@ -110,9 +110,54 @@ enum wgallowedip_attribute {
 #endif /* WG_GENL_NAME */
 
 /*
- * Execution modes of a tunnel. inline: its packets are en/decrypted in
- * the context that carries them. parallel: reserved for the crypt-worker
- * pipeline; refused until implemented.
+ * The extension family, WG_INLINE_EXT_GENL_NAME: what WireGuard's API has
+ * no words for. It is registered whether or not the module was loaded with
+ * compat=1, works on wg-inline devices only, and never adds attributes to
+ * the WireGuard-compatible family above. Every command needs
+ * CAP_NET_ADMIN in the device's network namespace; every refusal carries
+ * an extack message.
+ *
+ * WGI_EXT_CMD_GET_TUNNEL (dump; NLM_F_DUMP required)
+ *   request: WGI_EXT_A_IFINDEX or WGI_EXT_A_IFNAME, optionally
+ *   WGI_EXT_A_PUBLIC_KEY for one tunnel only
+ *   reply: one message per tunnel with IFINDEX, IFNAME, PUBLIC_KEY,
+ *   TUNNEL_ID, MODE, CORE (WGI_CORE_NONE when unassigned), CORE_STATE,
+ *   HANDOFF_TX, HANDOFF_RX and WGI_EXT_A_PCPU, a nested list of
+ *   WGI_EXT_PCPU_A_* entries for every CPU that did work for the tunnel.
+ *   A tunnel whose per-CPU list does not fit in one message continues in
+ *   the next one (same PUBLIC_KEY and TUNNEL_ID, the remaining CPUs).
+ *
+ * WGI_EXT_CMD_SET_TUNNEL
+ *   IFINDEX or IFNAME, PUBLIC_KEY, and any of MODE and CORE
+ *   (WGI_CORE_NONE unassigns). The core must be an online CPU.
+ *
+ * WGI_EXT_CMD_GET_DEVICE (doit)
+ *   IFINDEX or IFNAME; reply: IFINDEX, IFNAME, DEFAULT_MODE.
+ *
+ * WGI_EXT_CMD_SET_DEVICE
+ *   IFINDEX or IFNAME, DEFAULT_MODE: the mode tunnels created from now on
+ *   start in.
+ */
+#define WG_INLINE_EXT_GENL_NAME "wg-inline-ext"
+#define WG_INLINE_EXT_GENL_VERSION 1
+
+/* WGI_EXT_A_CORE value meaning "no core assigned". */
+#define WGI_CORE_NONE 0xffffffffU
+
+enum wgi_ext_cmd {
+	WGI_EXT_CMD_UNSPEC,
+	WGI_EXT_CMD_GET_TUNNEL,
+	WGI_EXT_CMD_SET_TUNNEL,
+	WGI_EXT_CMD_GET_DEVICE,
+	WGI_EXT_CMD_SET_DEVICE,
+	__WGI_EXT_CMD_MAX
+};
+#define WGI_EXT_CMD_MAX (__WGI_EXT_CMD_MAX - 1)
+
+/*
+ * Execution modes. inline: a tunnel's packets are en/decrypted in the
+ * context that carries them (on its core, when it has one). parallel:
+ * reserved for the crypt-worker pipeline; refused until implemented.
  */
 enum wgi_tunnel_mode {
 	WGI_TUNNEL_MODE_INLINE,
@@ -120,5 +165,47 @@ enum wgi_tunnel_mode {
 	__WGI_TUNNEL_MODE_MAX
 };
 #define WGI_TUNNEL_MODE_MAX (__WGI_TUNNEL_MODE_MAX - 1)
+
+/* Where a tunnel's work runs now. */
+enum wgi_core_state {
+	WGI_CORE_STATE_UNASSIGNED,	/* wherever its packets arrive */
+	WGI_CORE_STATE_ON_CORE,		/* on its assigned core */
+	WGI_CORE_STATE_FALLBACK,	/* assigned core offline: as unassigned */
+	__WGI_CORE_STATE_MAX
+};
+#define WGI_CORE_STATE_MAX (__WGI_CORE_STATE_MAX - 1)
+
+enum wgi_ext_attribute {
+	WGI_EXT_A_UNSPEC,
+	WGI_EXT_A_IFINDEX,		/* NLA_U32 */
+	WGI_EXT_A_IFNAME,		/* NLA_NUL_STRING, IFNAMSIZ */
+	WGI_EXT_A_PUBLIC_KEY,		/* exactly WG_KEY_LEN */
+	WGI_EXT_A_TUNNEL_ID,		/* NLA_U64, read-only, stable */
+	WGI_EXT_A_MODE,			/* NLA_U8, wgi_tunnel_mode */
+	WGI_EXT_A_CORE,			/* NLA_U32, CPU or WGI_CORE_NONE */
+	WGI_EXT_A_CORE_STATE,		/* NLA_U8, wgi_core_state, read-only */
+	WGI_EXT_A_HANDOFF_TX,		/* NLA_U64, read-only */
+	WGI_EXT_A_HANDOFF_RX,		/* NLA_U64, read-only */
+	WGI_EXT_A_PCPU,			/* NLA_NESTED of NLA_NESTED, read-only */
+	WGI_EXT_A_DEFAULT_MODE,		/* NLA_U8, wgi_tunnel_mode */
+	WGI_EXT_A_PAD,
+	__WGI_EXT_A_LAST
+};
+#define WGI_EXT_A_MAX (__WGI_EXT_A_LAST - 1)
+
+/* One CPU's share of a tunnel's work (all read-only). */
+enum wgi_ext_pcpu_attribute {
+	WGI_EXT_PCPU_A_UNSPEC,
+	WGI_EXT_PCPU_A_CPU,		/* NLA_U32 */
+	WGI_EXT_PCPU_A_ENCRYPTED_PKTS,	/* NLA_U64 */
+	WGI_EXT_PCPU_A_ENCRYPTED_BYTES,	/* NLA_U64, plaintext bytes */
+	WGI_EXT_PCPU_A_DECRYPTED_PKTS,	/* NLA_U64 */
+	WGI_EXT_PCPU_A_DECRYPTED_BYTES,	/* NLA_U64, plaintext bytes */
+	WGI_EXT_PCPU_A_HANDOFF_TX,	/* NLA_U64: packets this CPU handed on */
+	WGI_EXT_PCPU_A_HANDOFF_RX,	/* NLA_U64 */
+	WGI_EXT_PCPU_A_PAD,
+	__WGI_EXT_PCPU_A_LAST
+};
+#define WGI_EXT_PCPU_A_MAX (__WGI_EXT_PCPU_A_LAST - 1)
 
 #endif /* _UAPI_LINUX_WG_INLINE_H */
