@@ -86,7 +86,7 @@ install: modules
 # more options to each dkms call (tests use private trees).
 DKMS_SRC ?= /usr/src
 DKMS = dkms -m wg-inline -v $(VERSION) -k $(KREL) --kernelsourcedir $(KDIR) $(DKMS_ARGS)
-DKMS_FILES = Kbuild dkms.conf wg_inline mlx5_steer uapi
+DKMS_FILES = Kbuild dkms.conf wg_inline mlx5_steer uapi include
 
 dkms-add:
 	@test -n "$(KREL)" || { echo "no kernel release in $(KDIR)" >&2; exit 1; }

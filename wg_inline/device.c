@@ -87,6 +87,7 @@ static int wgi_open(struct net_device *dev)
 		if (peer->persistent_keepalive_interval)
 			wgi_send_keepalive(peer);
 	}
+	wgi_event_raise_device(wg, WGI_EVENT_DEVICE_UP);
 out:
 	mutex_unlock(&wg->update_lock);
 	return ret;
@@ -110,6 +111,7 @@ static int wgi_stop(struct net_device *dev)
 	flush_workqueue(wg->handshake_wq);
 	list_for_each_entry(peer, &wg->peer_list, peer_list)
 		wgi_peer_quiesce(peer);
+	wgi_event_raise_device(wg, WGI_EVENT_DEVICE_DOWN);
 	mutex_unlock(&wg->update_lock);
 	return 0;
 }

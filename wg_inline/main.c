@@ -15,6 +15,7 @@
 #include "netlink.h"
 #include "noise.h"
 #include "peer.h"
+#include "tunnel_events.h"
 
 #define WGI_VERSION	"0.1.0"
 
@@ -44,9 +45,13 @@ static int __init wgi_mod_init(void)
 
 	wgi_noise_init();
 
-	ret = wgi_allowedips_slab_init();
+	ret = wgi_events_init();
 	if (ret)
 		return ret;
+
+	ret = wgi_allowedips_slab_init();
+	if (ret)
+		goto err_slab;
 
 	ret = wgi_device_init();
 	if (ret) {
@@ -78,15 +83,19 @@ err_netlink:
 	wgi_device_uninit();
 err_device:
 	wgi_allowedips_slab_uninit();
+err_slab:
+	wgi_events_uninit();
 	return ret;
 }
 
 static void __exit wgi_mod_exit(void)
 {
 	wgi_debugfs_uninit();
+	/* Devices first: their removal events still go out to listeners. */
+	wgi_device_uninit();
+	wgi_events_uninit();
 	wgi_ext_genetlink_uninit();
 	wgi_genetlink_uninit();
-	wgi_device_uninit();
 	/* Peers, keypairs and trie nodes are freed by RCU callbacks. */
 	rcu_barrier();
 	wgi_allowedips_slab_uninit();

@@ -22,6 +22,8 @@
 #include "netlink_priv.h"
 #include "peer.h"
 #include "placement.h"
+#include "tunnel_events.h"
+#include <wg_inline/events.h>
 
 static_assert(WG_KEY_LEN == WGI_PUBKEY_LEN);
 
@@ -40,6 +42,10 @@ static const struct nla_policy wgi_ext_policy[WGI_EXT_A_MAX + 1] = {
 	[WGI_EXT_A_HANDOFF_TX]	= { .type = NLA_REJECT },
 	[WGI_EXT_A_HANDOFF_RX]	= { .type = NLA_REJECT },
 	[WGI_EXT_A_PCPU]	= { .type = NLA_REJECT },
+	[WGI_EXT_A_EVENT]	= { .type = NLA_REJECT },
+	[WGI_EXT_A_DEVICE_UP]	= { .type = NLA_REJECT },
+	[WGI_EXT_A_LISTEN_PORT]	= { .type = NLA_REJECT },
+	[WGI_EXT_A_ENDPOINT]	= { .type = NLA_REJECT },
 };
 
 /* The tunnel the request names. update_lock held; returns a reference. */
@@ -453,8 +459,67 @@ static int wgi_ext_get_tunnel(struct sk_buff *skb, struct netlink_callback *cb)
 }
 
 /* ---------------------------------------------------------------------
+ * Events, to the multicast group
+ */
+
+static int wgi_ext_put_event(struct sk_buff *skb, enum wgi_tunnel_event event,
+			     const struct wgi_tunnel_info *info)
+{
+	int ep_len = 0;
+
+	if (info->endpoint.addr.sa_family == AF_INET)
+		ep_len = sizeof(info->endpoint.addr4);
+	else if (info->endpoint.addr.sa_family == AF_INET6)
+		ep_len = sizeof(info->endpoint.addr6);
+	if (nla_put_u8(skb, WGI_EXT_A_EVENT, event) ||
+	    nla_put_u32(skb, WGI_EXT_A_IFINDEX, info->ifindex) ||
+	    nla_put_string(skb, WGI_EXT_A_IFNAME, info->ifname) ||
+	    nla_put(skb, WGI_EXT_A_PUBLIC_KEY, WG_KEY_LEN, info->public_key) ||
+	    nla_put_u64_64bit(skb, WGI_EXT_A_TUNNEL_ID, info->tunnel_id,
+			      WGI_EXT_A_PAD) ||
+	    nla_put_u8(skb, WGI_EXT_A_MODE, info->mode) ||
+	    nla_put_u32(skb, WGI_EXT_A_CORE, info->core) ||
+	    nla_put_u8(skb, WGI_EXT_A_CORE_STATE, info->core_state) ||
+	    nla_put_u8(skb, WGI_EXT_A_DEVICE_UP, info->device_up) ||
+	    nla_put_u16(skb, WGI_EXT_A_LISTEN_PORT, info->listen_port) ||
+	    (ep_len && nla_put(skb, WGI_EXT_A_ENDPOINT, ep_len,
+			       &info->endpoint)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+void wgi_ext_notify(enum wgi_tunnel_event event,
+		    const struct wgi_tunnel_info *info)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	/* A namespace being torn down has nobody left to tell. */
+	if (!info->net ||
+	    !genl_has_listeners(&wgi_ext_family, info->net, 0))
+		return;
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!skb)
+		return;
+	hdr = genlmsg_put(skb, 0, 0, &wgi_ext_family, 0, WGI_EXT_CMD_EVENT);
+	if (!hdr || wgi_ext_put_event(skb, event, info)) {
+		nlmsg_free(skb);
+		return;
+	}
+	genlmsg_end(skb, hdr);
+	genlmsg_multicast_netns(&wgi_ext_family, info->net, skb, 0, 0,
+				GFP_KERNEL);
+}
+
+/* ---------------------------------------------------------------------
  * Family
  */
+
+static const struct genl_multicast_group wgi_ext_mcgrps[] = {
+	/* Events carry endpoints and keys: listening takes CAP_NET_ADMIN. */
+	{ .name = WG_INLINE_EXT_MCGRP_EVENTS,
+	  .flags = GENL_MCAST_CAP_NET_ADMIN },
+};
 
 static const struct genl_ops wgi_ext_ops[] = {
 	{
@@ -482,6 +547,8 @@ static struct genl_family wgi_ext_family __ro_after_init = {
 	.policy = wgi_ext_policy,
 	.ops = wgi_ext_ops,
 	.n_ops = ARRAY_SIZE(wgi_ext_ops),
+	.mcgrps = wgi_ext_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(wgi_ext_mcgrps),
 	.module = THIS_MODULE,
 	.netnsok = true,
 };

@@ -20,6 +20,7 @@
 #include "index.h"
 #include "mode.h"
 #include "placement.h"
+#include "tunnel_events.h"
 
 struct wgi_device;
 
@@ -72,6 +73,8 @@ struct wgi_peer {
 	const struct wgi_mode_ops *ops;
 	struct wgi_placement placement;
 	struct wgi_handoff handoff;	/* inline mode */
+	/* A queued ENDPOINT_CHANGED to update; tunnel_events.c's lock. */
+	struct wgi_event_rec *pending_endpoint_event;
 
 	struct wgi_endpoint endpoint;
 	rwlock_t endpoint_lock;

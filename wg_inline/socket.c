@@ -24,6 +24,7 @@
 #include "datapath.h"
 #include "device.h"
 #include "peer.h"
+#include "tunnel_events.h"
 
 /* Headroom for handshake messages we build ourselves. */
 #define WGI_SOCKET_HEADROOM	(LL_MAX_HEADER + sizeof(struct ipv6hdr) + \
@@ -550,10 +551,24 @@ static void wgi_peer_endpoint_moved(struct wgi_peer *peer)
 	peer->endpoint_gen++;
 }
 
+/* Did the remote address or port change (not just our source)? */
+static bool wgi_endpoint_remote_eq(const struct wgi_endpoint *a,
+				   const struct wgi_endpoint *b)
+{
+	if (a->addr.sa_family != b->addr.sa_family)
+		return false;
+	if (a->addr.sa_family == AF_INET)
+		return a->addr4.sin_port == b->addr4.sin_port &&
+		       a->addr4.sin_addr.s_addr == b->addr4.sin_addr.s_addr;
+	return a->addr6.sin6_port == b->addr6.sin6_port &&
+	       ipv6_addr_equal(&a->addr6.sin6_addr, &b->addr6.sin6_addr) &&
+	       a->addr6.sin6_scope_id == b->addr6.sin6_scope_id;
+}
+
 void wgi_socket_set_peer_endpoint(struct wgi_peer *peer,
 				  const struct wgi_endpoint *ep)
 {
-	bool same;
+	bool same, moved;
 
 	if (ep->addr.sa_family != AF_INET && ep->addr.sa_family != AF_INET6)
 		return;
@@ -566,6 +581,7 @@ void wgi_socket_set_peer_endpoint(struct wgi_peer *peer,
 		return;
 
 	write_lock_bh(&peer->endpoint_lock);
+	moved = !wgi_endpoint_remote_eq(&peer->endpoint, ep);
 	memset(&peer->endpoint, 0, sizeof(peer->endpoint));
 	if (ep->addr.sa_family == AF_INET) {
 		peer->endpoint.addr4 = ep->addr4;
@@ -577,6 +593,8 @@ void wgi_socket_set_peer_endpoint(struct wgi_peer *peer,
 	}
 	wgi_peer_endpoint_moved(peer);
 	write_unlock_bh(&peer->endpoint_lock);
+	if (moved)
+		wgi_event_endpoint_changed(peer);
 }
 
 void wgi_socket_set_peer_endpoint_from_skb(struct wgi_peer *peer,

@@ -16,7 +16,7 @@ fail() { echo "FAIL: $*"; bad=1; }
 src=$work/src
 mkdir -p "$src"
 cp -a "$top/Makefile" "$top/Kbuild" "$top/dkms.conf" "$top/wg_inline" \
-	"$top/mlx5_steer" "$top/uapi" "$src/"
+	"$top/mlx5_steer" "$top/uapi" "$top/include" "$src/"
 
 check_installed() {
 	local what=$1 rel=$2 dir=$3 m ko

@@ -12,7 +12,8 @@ kdir=$("$top/tests/vm/kernels.sh" kdir "$rel")
 mkdir -p "$out"
 rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='*.mod*' \
 	--exclude='.*.cmd' --exclude=Module.symvers --exclude=modules.order \
-	"$top/Kbuild" "$top/wg_inline" "$top/mlx5_steer" "$top/uapi" "$out/"
+	"$top/Kbuild" "$top/wg_inline" "$top/mlx5_steer" "$top/uapi" \
+	"$top/include" "$out/"
 # -Werror through KCFLAGS so W=1 warnings fail the build too.
 mkdir -p "$out/fixtures"
 rsync -a "$top/tests/fixtures/" "$out/fixtures/"
@@ -20,7 +21,9 @@ rsync -a "$top/tests/fixtures/" "$out/fixtures/"
 jobs=-j$(nproc)
 make $jobs -C "$kdir" M="$out" KCFLAGS="-Werror ${KCFLAGS:-}" "$@" ${TARGETS:-modules}
 if [ -z "${TARGETS:-}" ]; then
-	make $jobs -C "$kdir" M="$out/fixtures" KCFLAGS="-Werror ${KCFLAGS:-}" "$@" modules
+	# event_listener uses wg_inline's exports.
+	make $jobs -C "$kdir" M="$out/fixtures" KCFLAGS="-Werror ${KCFLAGS:-}" \
+		KBUILD_EXTRA_SYMBOLS="$out/Module.symvers" "$@" modules
 fi
 # The guest reads modules over 9p at TCG speed: load stripped copies and
 # keep the debug info beside them (NAME.ko.debug) for decoding oopses.

@@ -137,6 +137,13 @@ enum wgallowedip_attribute {
  * WGI_EXT_CMD_SET_DEVICE
  *   IFINDEX or IFNAME, DEFAULT_MODE: the mode tunnels created from now on
  *   start in.
+ *
+ * WGI_EXT_CMD_EVENT (multicast group WG_INLINE_EXT_MCGRP_EVENTS, joining
+ * it needs CAP_NET_ADMIN; sent in the device's namespace)
+ *   EVENT (enum wgi_tunnel_event), IFINDEX, IFNAME, PUBLIC_KEY, TUNNEL_ID,
+ *   MODE, CORE, CORE_STATE, DEVICE_UP, LISTEN_PORT and, when the tunnel
+ *   has one, ENDPOINT (struct sockaddr_in or sockaddr_in6). Events raised
+ *   in softirq (roaming) are coalesced; a tunnel's events keep their order.
  */
 #define WG_INLINE_EXT_GENL_NAME "wg-inline-ext"
 #define WG_INLINE_EXT_GENL_VERSION 1
@@ -150,9 +157,34 @@ enum wgi_ext_cmd {
 	WGI_EXT_CMD_SET_TUNNEL,
 	WGI_EXT_CMD_GET_DEVICE,
 	WGI_EXT_CMD_SET_DEVICE,
+	WGI_EXT_CMD_EVENT,
 	__WGI_EXT_CMD_MAX
 };
 #define WGI_EXT_CMD_MAX (__WGI_EXT_CMD_MAX - 1)
+
+#define WG_INLINE_EXT_MCGRP_EVENTS "events"
+
+/*
+ * What happened to a tunnel (WGI_EXT_A_EVENT, and the action of the
+ * in-kernel notifier of include/wg_inline/events.h).
+ * TUNNEL_ADDED is also replayed for existing tunnels to a kernel
+ * listener that registers late; DEVICE_UP/DOWN are sent for each tunnel
+ * of the device; AFFINITY_CHANGED also when the assigned core goes
+ * offline (CORE_STATE fallback) or comes back.
+ */
+enum wgi_tunnel_event {
+	WGI_EVENT_UNSPEC,
+	WGI_EVENT_TUNNEL_ADDED,
+	WGI_EVENT_TUNNEL_REMOVED,
+	WGI_EVENT_DEVICE_UP,
+	WGI_EVENT_DEVICE_DOWN,
+	WGI_EVENT_ENDPOINT_CHANGED,
+	WGI_EVENT_ALLOWEDIPS_CHANGED,
+	WGI_EVENT_AFFINITY_CHANGED,
+	WGI_EVENT_MODE_CHANGED,
+	__WGI_EVENT_MAX
+};
+#define WGI_EVENT_MAX (__WGI_EVENT_MAX - 1)
 
 /*
  * Execution modes. inline: a tunnel's packets are en/decrypted in the
@@ -189,6 +221,10 @@ enum wgi_ext_attribute {
 	WGI_EXT_A_PCPU,			/* NLA_NESTED of NLA_NESTED, read-only */
 	WGI_EXT_A_DEFAULT_MODE,		/* NLA_U8, wgi_tunnel_mode */
 	WGI_EXT_A_PAD,
+	WGI_EXT_A_EVENT,		/* NLA_U8, wgi_tunnel_event, events only */
+	WGI_EXT_A_DEVICE_UP,		/* NLA_U8, 0 or 1, events only */
+	WGI_EXT_A_LISTEN_PORT,		/* NLA_U16, events only */
+	WGI_EXT_A_ENDPOINT,		/* sockaddr_in or sockaddr_in6, events only */
 	__WGI_EXT_A_LAST
 };
 #define WGI_EXT_A_MAX (__WGI_EXT_A_LAST - 1)
