@@ -31,7 +31,7 @@ endif
 KREL = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' \
 	$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 
-.PHONY: all modules tools deps check build-test-kernels vm-tests demo harness-selftest \
+.PHONY: all modules tools tools-check deps check build-test-kernels vm-tests demo harness-selftest \
 	install-test install dkms-add dkms-build dkms-install dkms-remove test clean help
 
 all: modules tools
@@ -65,7 +65,11 @@ harness-selftest:
 install-test:
 	tests/host/install.sh
 
-check: deps harness-selftest build-test-kernels tools install-test
+# wgaff's own unit and command-line tests (seconds, no kernel needed).
+tools-check: tools
+	$(MAKE) -C tools check
+
+check: deps harness-selftest build-test-kernels tools tools-check install-test
 	@rm -rf $(TOP)/results
 	$(RUN) -o $(TOP)/results $(TESTS)
 

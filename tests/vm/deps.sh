@@ -9,7 +9,9 @@ PKGS=(qemu-system-x86 busybox-static kmod iproute2 ethtool wireguard-tools
 	wireguard-go iperf3 iputils-ping ncat libmnl-dev sparse
 	make gcc rsync cpio xz-utils python3 procps util-linux dkms
 	# what the unpacked kernel headers' kbuild tools need (kernels.sh)
-	gcc-12 pahole libelf1 libssl3 zlib1g)
+	gcc-12 pahole libelf1 libssl3 zlib1g
+	# tools/test-cli.sh proves with it that bad arguments open no socket
+	strace)
 
 SUDO=
 [ "$(id -u)" = 0 ] || SUDO=sudo

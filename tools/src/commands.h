@@ -14,6 +14,9 @@ int syncconf_main(int argc, char **argv);
 int genkey_main(int argc, char **argv);
 int genpsk_main(int argc, char **argv);
 int pubkey_main(int argc, char **argv);
+int assign_main(int argc, char **argv);
+int mode_main(int argc, char **argv);
+int monitor_main(int argc, char **argv);
 
 bool is_help_arg(const char *arg);
 /* "<what>: <strerror>" plus the kernel's extack message, to stderr. */

@@ -30,6 +30,11 @@ void ipc_force_compat(void)
 	ipc.compat_forced = true;
 }
 
+bool ipc_compat_forced(void)
+{
+	return ipc.compat_forced;
+}
+
 const char *ipc_extack(void)
 {
 	return ipc.extack;

@@ -10,6 +10,7 @@
 
 /* Use the "wireguard" family (stock module, or wg-inline with compat=1). */
 void ipc_force_compat(void);
+bool ipc_compat_forced(void);
 /* Functions return 0 or -errno. */
 int ipc_get_device(struct wg_device **dev, const char *ifname);
 int ipc_set_device(const struct wg_device *dev);

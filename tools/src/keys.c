@@ -12,6 +12,15 @@
 #include "encoding.h"
 #include "util.h"
 
+/* `<verb> --help': usage to stdout, 0; anything else: to stderr, 1. */
+static int key_verb_usage(int argc, char **argv)
+{
+	bool help = argc == 2 && is_help_arg(argv[1]);
+
+	fprintf(help ? stdout : stderr, "Usage: %s %s\n", prog_name, argv[0]);
+	return help ? 0 : 1;
+}
+
 static bool random_bytes(uint8_t *out, size_t len)
 {
 	ssize_t ret;
@@ -56,10 +65,8 @@ static int gen_main(int argc, char **argv, bool clamp)
 	uint8_t key[WG_KEY_SIZE];
 	int ret;
 
-	if (argc != 1) {
-		fprintf(stderr, "Usage: %s %s\n", prog_name, argv[0]);
-		return 1;
-	}
+	if (argc != 1)
+		return key_verb_usage(argc, argv);
 	warn_world_readable();
 	if (!random_bytes(key, sizeof(key))) {
 		fprintf(stderr, "%s: unable to get random bytes: %s\n", prog_name,
@@ -112,10 +119,8 @@ int pubkey_main(int argc, char **argv)
 {
 	uint8_t priv[WG_KEY_SIZE], pub[WG_KEY_SIZE];
 
-	if (argc != 1) {
-		fprintf(stderr, "Usage: %s %s\n", prog_name, argv[0]);
-		return 1;
-	}
+	if (argc != 1)
+		return key_verb_usage(argc, argv);
 	if (!read_stdin_key(priv)) {
 		fprintf(stderr, "%s: Key is not the correct length or format\n", prog_name);
 		return 1;

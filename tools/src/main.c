@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * wgaff: configure wg-inline (and WireGuard) interfaces. The verbs and
- * their output follow wg(8); later verbs (CPU affinity) join the table.
+ * wgaff: configure wg-inline (and WireGuard) interfaces. The WireGuard
+ * verbs and their output follow wg(8); assign and mode (CPU affinity and
+ * execution mode) speak the wg-inline-ext family.
  */
 #include <stdio.h>
 #include <string.h>
 #include "commands.h"
+#include "ext.h"
 #include "ipc.h"
 #include "util.h"
 
@@ -30,7 +32,9 @@ static const struct verb verbs[] = {
 	{ "genkey", genkey_main, "Generates a new private key and writes it to stdout" },
 	{ "genpsk", genpsk_main, "Generates a new preshared key and writes it to stdout" },
 	{ "pubkey", pubkey_main, "Reads a private key from stdin and writes a public key to stdout" },
-	/* Affinity verbs go here. */
+	{ "assign", assign_main, "Pins tunnels to CPU cores: one peer, or all of them spread over a CPU list" },
+	{ "mode", mode_main, "Sets the execution mode (inline or parallel) of a tunnel, or of a device and its tunnels" },
+	{ "monitor", monitor_main, "Prints tunnel events as they happen (-j: JSON lines)" },
 };
 
 #define N_VERBS (sizeof(verbs) / sizeof(verbs[0]))
@@ -49,7 +53,10 @@ static void usage(FILE *f)
 	for (i = 0; i < N_VERBS; i++)
 		fprintf(f, "  %s: %s\n", verbs[i].name, verbs[i].help);
 	fprintf(f, "You may pass `--help' to any of these subcommands to view usage.\n");
-	fprintf(f, "--compat talks to the \"wireguard\" family instead of \"wg-inline\".\n");
+	fprintf(f, "`show ... -j' (or --json, -p/--pretty indented) prints JSON.\n");
+	fprintf(f, "--compat talks to the \"wireguard\" family instead of \"wg-inline\";\n");
+	fprintf(f, "assign and mode always use \"wg-inline-ext\", and show adds its lines\n");
+	fprintf(f, "and keys only without --compat.\n");
 }
 
 static const struct verb *find_verb(const char *name)
@@ -96,5 +103,6 @@ int main(int argc, char **argv)
 	}
 	ret = v->fn(argc, argv);
 	ipc_close();
+	ext_close();
 	return ret;
 }

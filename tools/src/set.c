@@ -26,10 +26,12 @@ int set_main(int argc, char **argv)
 	struct wg_device *dev;
 
 	if (argc < 3 || is_help_arg(argv[1])) {
-		fprintf(stderr,
+		bool help = argc >= 2 && is_help_arg(argv[1]);
+
+		fprintf(help ? stdout : stderr,
 			"Usage: %s %s <interface> [listen-port <port>] [fwmark <mark>] [private-key <file path>] [peer <base64 public key> [remove] [preshared-key <file path>] [endpoint <ip>:<port>] [persistent-keepalive <interval seconds>] [allowed-ips [+|-]<ip1>/<cidr1>[,[+|-]<ip2>/<cidr2>]...] ]...\n",
 			prog_name, argv[0]);
-		return argc == 2 && is_help_arg(argv[1]) ? 0 : 1;
+		return help ? 0 : 1;
 	}
 	dev = config_from_args(argv[1], argc - 2, argv + 2);
 	if (!dev)
@@ -37,21 +39,27 @@ int set_main(int argc, char **argv)
 	return apply(dev);
 }
 
-static bool conf_usage(int argc, char **argv)
+/* Returns -1 to go on, else the exit status after printing the usage. */
+static int conf_usage(int argc, char **argv)
 {
+	bool help = argc == 2 && is_help_arg(argv[1]);
+
 	if (argc == 3 && !is_help_arg(argv[1]))
-		return false;
-	fprintf(stderr, "Usage: %s %s <interface> <configuration filename>\n",
+		return -1;
+	fprintf(help ? stdout : stderr,
+		"Usage: %s %s <interface> <configuration filename>\n",
 		prog_name, argv[0]);
-	return true;
+	return help ? 0 : 1;
 }
 
 static int conf_main(int argc, char **argv, bool append)
 {
 	struct wg_device *dev;
+	int ret;
 
-	if (conf_usage(argc, argv))
-		return 1;
+	ret = conf_usage(argc, argv);
+	if (ret >= 0)
+		return ret;
 	dev = config_from_file(argv[1], argv[2], append);
 	if (!dev)
 		return 1;
@@ -112,8 +120,9 @@ int syncconf_main(int argc, char **argv)
 	struct wg_device *file, *runtime;
 	int ret;
 
-	if (conf_usage(argc, argv))
-		return 1;
+	ret = conf_usage(argc, argv);
+	if (ret >= 0)
+		return ret;
 	file = config_from_file(argv[1], argv[2], false);
 	if (!file)
 		return 1;

@@ -11,18 +11,21 @@
 #include "commands.h"
 #include "device.h"
 #include "encoding.h"
+#include "format.h"
 #include "ipc.h"
+#include "show_ext.h"
+#include "show_json.h"
 #include "terminal.h"
 #include "util.h"
 
-#define ENDPOINT_STR_LEN (NI_MAXHOST + NI_MAXSERV + 4)
 #define TIME_STR_LEN 256
 
-static void show_usage(const char *cmd)
+static void show_usage(FILE *f, const char *cmd)
 {
-	fprintf(stderr,
-		"Usage: %s %s { <interface> | all | interfaces } [public-key | private-key | listen-port | fwmark | peers | preshared-keys | endpoints | allowed-ips | latest-handshakes | transfer | persistent-keepalive | dump]\n",
-		prog_name, cmd);
+	fprintf(f,
+		"Usage: %s %s { <interface> | all | interfaces } [public-key | private-key | listen-port | fwmark | peers | preshared-keys | endpoints | allowed-ips | latest-handshakes | transfer | persistent-keepalive | dump]\n"
+		"       %s %s [{ <interface> | all | interfaces }] { -j | --json } [-p | --pretty]\n",
+		prog_name, cmd, prog_name, cmd);
 }
 
 void report_ipc_error(const char *what, int err)
@@ -53,31 +56,6 @@ static const char *masked_key(char buf[WG_KEY_B64_LEN], const uint8_t *key)
 	if (env && !strcmp(env, "never"))
 		return key_str(buf, key);
 	return "(hidden)";
-}
-
-static const char *endpoint_str(char buf[ENDPOINT_STR_LEN], const union wg_endpoint *ep)
-{
-	char host[NI_MAXHOST], serv[NI_MAXSERV];
-	socklen_t len = ep->addr.sa_family == AF_INET ? sizeof(ep->addr4) :
-							  sizeof(ep->addr6);
-	int ret;
-
-	ret = getnameinfo(&ep->addr, len, host, sizeof(host), serv, sizeof(serv),
-			  NI_DGRAM | NI_NUMERICHOST | NI_NUMERICSERV);
-	if (ret)
-		snprintf(buf, ENDPOINT_STR_LEN, "%s", gai_strerror(ret));
-	else if (ep->addr.sa_family == AF_INET6 && strchr(host, ':'))
-		snprintf(buf, ENDPOINT_STR_LEN, "[%s]:%s", host, serv);
-	else
-		snprintf(buf, ENDPOINT_STR_LEN, "%s:%s", host, serv);
-	return buf;
-}
-
-static const char *ip_str(char buf[INET6_ADDRSTRLEN], const struct wg_allowedip *aip)
-{
-	if (!inet_ntop(aip->family, &aip->ip6, buf, INET6_ADDRSTRLEN))
-		snprintf(buf, INET6_ADDRSTRLEN, "(invalid)");
-	return buf;
 }
 
 static size_t time_unit(char *buf, size_t len, size_t off, unsigned long long n,
@@ -221,8 +199,10 @@ static void pretty_peer(const struct wg_peer *peer)
 			    every(t, peer->keepalive));
 }
 
-static void pretty_print(struct wg_device *dev)
+/* @x: the wg-inline extension's view of the device, lines after wg's */
+static void pretty_print(struct wg_device *dev, struct show_ext *x)
 {
+	const struct ext_tunnel *t;
 	struct wg_peer *peer;
 
 	pretty_device(dev);
@@ -232,6 +212,9 @@ static void pretty_print(struct wg_device *dev)
 	}
 	for_each_peer(dev, peer) {
 		pretty_peer(peer);
+		t = show_ext_tunnel(x, peer->public_key);
+		if (t)
+			show_ext_pretty_peer(t);
 		if (peer->next)
 			term_printf("\n");
 	}
@@ -408,6 +391,16 @@ static bool ugly_print(const struct wg_device *dev, const char *param, bool with
 /* ------------------------------------------------------------------ */
 /* Verbs */
 
+/* The text view, with the extension's lines where it answers. */
+static void pretty_print_ext(struct wg_device *dev)
+{
+	struct show_ext x;
+
+	show_ext_load(&x, dev->name, false);
+	pretty_print(dev, &x);
+	show_ext_free(&x);
+}
+
 static int show_all(int argc, char **argv)
 {
 	struct wg_device *dev;
@@ -432,13 +425,13 @@ static int show_all(int argc, char **argv)
 		}
 		if (argc == 3) {
 			if (!ugly_print(dev, argv[2], true)) {
-				show_usage(argv[0]);
+				show_usage(stderr, argv[0]);
 				device_free(dev);
 				ret = 1;
 				break;
 			}
 		} else {
-			pretty_print(dev);
+			pretty_print_ext(dev);
 			if (n[1])
 				printf("\n");
 		}
@@ -449,15 +442,21 @@ static int show_all(int argc, char **argv)
 	return ret;
 }
 
+static int list_or_report(char ***names)
+{
+	int ret = ipc_list_devices(names);
+
+	if (ret)
+		report_ipc_error("Unable to list interfaces", ret);
+	return ret;
+}
+
 static int show_interfaces(void)
 {
 	char **names, **n;
-	int ret = ipc_list_devices(&names);
 
-	if (ret) {
-		report_ipc_error("Unable to list interfaces", ret);
+	if (list_or_report(&names))
 		return 1;
-	}
 	for (n = names; *n; n++)
 		printf("%s%c", *n, n[1] ? ' ' : '\n');
 	ipc_free_list(names);
@@ -476,34 +475,84 @@ static int show_one(int argc, char **argv)
 	ret = 0;
 	if (argc == 3) {
 		if (!ugly_print(dev, argv[2], false)) {
-			show_usage(argv[0]);
+			show_usage(stderr, argv[0]);
 			ret = 1;
 		}
 	} else {
-		pretty_print(dev);
+		pretty_print_ext(dev);
 	}
 	device_free(dev);
 	return ret;
 }
 
-int show_main(int argc, char **argv)
+/* show [...] -j: argv as left by take_output_opts(). */
+static int show_json(int argc, char **argv, bool pretty)
 {
-	if (argc > 3) {
-		show_usage(argv[0]);
+	char **names;
+	int ret;
+
+	if (argc == 3) {
+		fprintf(stderr, "Invalid parameter with --json: `%s'\n", argv[2]);
+		show_usage(stderr, argv[0]);
 		return 1;
 	}
+	if (argc == 2 && strcmp(argv[1], "all") && strcmp(argv[1], "interfaces"))
+		return show_json_devices(argv + 1, true, pretty);
+	if (list_or_report(&names))
+		return 1;
+	if (argc == 2 && !strcmp(argv[1], "interfaces")) {
+		show_json_names(names, pretty);
+		ret = 0;
+	} else {
+		ret = show_json_devices(names, false, pretty);
+	}
+	ipc_free_list(names);
+	return ret;
+}
+
+/*
+ * Removes -j/--json and -p/--pretty (which implies -j) from anywhere in
+ * argv; returns the new argc.
+ */
+static int take_output_opts(int argc, char **argv, bool *json, bool *pretty)
+{
+	int i, n = 1;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json"))
+			*json = true;
+		else if (!strcmp(argv[i], "-p") || !strcmp(argv[i], "--pretty"))
+			*json = *pretty = true;
+		else
+			argv[n++] = argv[i];
+	}
+	argv[n] = NULL;
+	return n;
+}
+
+int show_main(int argc, char **argv)
+{
+	bool json = false, pretty = false;
+
+	argc = take_output_opts(argc, argv, &json, &pretty);
+	if (argc == 2 && is_help_arg(argv[1])) {
+		show_usage(stdout, argv[0]);
+		return 0;
+	}
+	if (argc > 3) {
+		show_usage(stderr, argv[0]);
+		return 1;
+	}
+	if (json)
+		return show_json(argc, argv, pretty);
 	if (argc == 1 || !strcmp(argv[1], "all"))
 		return show_all(argc, argv);
 	if (!strcmp(argv[1], "interfaces")) {
 		if (argc > 2) {
-			show_usage(argv[0]);
+			show_usage(stderr, argv[0]);
 			return 1;
 		}
 		return show_interfaces();
-	}
-	if (argc == 2 && is_help_arg(argv[1])) {
-		show_usage(argv[0]);
-		return 0;
 	}
 	return show_one(argc, argv);
 }
@@ -536,7 +585,8 @@ int showconf_main(int argc, char **argv)
 	int ret;
 
 	if (argc != 2 || is_help_arg(argv[1])) {
-		fprintf(stderr, "Usage: %s %s <interface>\n", prog_name, argv[0]);
+		fprintf(argc == 2 ? stdout : stderr, "Usage: %s %s <interface>\n",
+			prog_name, argv[0]);
 		return argc == 2 ? 0 : 1;
 	}
 	ret = ipc_get_device(&dev, argv[1]);

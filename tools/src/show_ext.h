@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What `show` adds for wg-inline devices from the wg-inline-ext family.
+ * Nothing is loaded with --compat, without the family, or when it does
+ * not answer for the device: the views then print exactly what wg does.
+ */
+#ifndef WGAFF_SHOW_EXT_H
+#define WGAFF_SHOW_EXT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "ext.h"
+
+struct show_ext {
+	bool have_tunnels;
+	struct ext_tunnels tunnels;
+	bool have_default_mode;
+	uint8_t default_mode;
+};
+
+/* Never fails: what cannot be read is left out. */
+void show_ext_load(struct show_ext *x, const char *ifname, bool with_device);
+void show_ext_free(struct show_ext *x);
+/* The peer's tunnel, or NULL (nothing loaded, or the peer is too new). */
+const struct ext_tunnel *show_ext_tunnel(struct show_ext *x,
+					 const uint8_t key[WG_KEY_SIZE]);
+
+/* "7", "none" / "inline", "unknown(5)": into @buf, returned. */
+#define SHOW_EXT_STR_LEN 32
+const char *show_ext_mode_str(char buf[SHOW_EXT_STR_LEN], uint8_t mode);
+const char *show_ext_core_state_str(char buf[SHOW_EXT_STR_LEN], uint8_t state);
+
+/* The text view's lines for one peer, after wg's own lines. */
+void show_ext_pretty_peer(const struct ext_tunnel *t);
+
+#endif
