@@ -65,8 +65,11 @@ void wgi_handshake_worker(struct work_struct *work);
 int wgi_napi_poll(struct napi_struct *napi, int budget);
 /* A data message at skb->data: finds its session, then peer->ops decides. */
 void wgi_receive_data(struct wgi_device *wg, struct sk_buff *skb);
-/* The same, for a message a mode moved here: opened on this core. */
-void wgi_receive_data_here(struct wgi_device *wg, struct sk_buff *skb);
+/*
+ * The same, for a message a mode moved to @peer's context: opened on
+ * this core, if its session still belongs to @peer.
+ */
+void wgi_receive_data_here(struct wgi_peer *peer, struct sk_buff *skb);
 /*
  * Opens one data message, then the post-authentication bookkeeping
  * (endpoint, timers, session confirmation) and delivery to the tunnel's

@@ -62,12 +62,19 @@ static void wgi_peer_quiesce(struct wgi_peer *peer)
 	/* Handshake first, so no session is installed after the clear. */
 	wgi_noise_handshake_clear(&peer->handshake);
 	wgi_noise_keypairs_clear(&peer->keypairs);
-	skb_queue_purge(&peer->staged_packet_queue);
-	/* Wait out a poll still running, then drop what it left behind. */
+	/*
+	 * Wait out a poll still running (it could re-stage what it sends
+	 * without a session), then drop what it and the mode left behind.
+	 */
 	napi_disable(&peer->napi);
 	wgi_mode_peer_discard(peer);
+	skb_queue_purge(&peer->staged_packet_queue);
 	skb_queue_purge(&peer->rx_queue);
 	napi_enable(&peer->napi);
+	/* One poll, so that a kick that found NAPI disabled is not lost. */
+	local_bh_disable();
+	napi_schedule(&peer->napi);
+	local_bh_enable();
 	/* The next "up" may start a handshake immediately. */
 	wgi_send_handshake_allow_now(peer);
 }

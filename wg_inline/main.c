@@ -81,6 +81,8 @@ err_ext:
 	wgi_genetlink_uninit();
 err_netlink:
 	wgi_device_uninit();
+	/* Peers of devices created meanwhile are freed by RCU callbacks. */
+	rcu_barrier();
 err_device:
 	wgi_allowedips_slab_uninit();
 err_slab:

@@ -284,7 +284,7 @@ static int wgi_nl_peer_update(struct wgi_device *wg, struct wgi_peer *peer,
 		wgi_allowedips_replace_end(&wg->peer_allowedips, &stale,
 					   &wg->update_lock);
 	if (replace || tb[WGPEER_A_ALLOWEDIPS])
-		wgi_event_raise(peer, WGI_EVENT_ALLOWEDIPS_CHANGED);
+		wgi_event_raise(peer, WGI_EVENT_ALLOWEDIPS_CHANGED, GFP_KERNEL);
 	if (ret)
 		return ret;
 	if (tb[WGPEER_A_PERSISTENT_KEEPALIVE_INTERVAL])

@@ -77,7 +77,7 @@ struct wgi_peer *wgi_peer_create(struct wgi_device *wg,
 	wgi_pubkey_table_add(wg->peer_hashtable, peer);
 	wg->device_update_gen++;
 	atomic64_inc(&wgi_peers_created);
-	wgi_event_raise(peer, WGI_EVENT_TUNNEL_ADDED);
+	wgi_event_raise(peer, WGI_EVENT_TUNNEL_ADDED, GFP_KERNEL);
 	return peer;
 
 err_stats:
@@ -138,7 +138,7 @@ static void wgi_peer_unlink(struct wgi_peer *peer)
 	struct wgi_device *wg = peer->device;
 
 	lockdep_assert_held(&wg->update_lock);
-	wgi_event_raise(peer, WGI_EVENT_TUNNEL_REMOVED);
+	wgi_event_raise(peer, WGI_EVENT_TUNNEL_REMOVED, GFP_KERNEL);
 	WRITE_ONCE(peer->is_dead, true);
 	list_del_init(&peer->peer_list);
 	wg->num_peers--;

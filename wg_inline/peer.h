@@ -73,8 +73,9 @@ struct wgi_peer {
 	const struct wgi_mode_ops *ops;
 	struct wgi_placement placement;
 	struct wgi_handoff handoff;	/* inline mode */
-	/* A queued ENDPOINT_CHANGED to update; tunnel_events.c's lock. */
-	struct wgi_event_rec *pending_endpoint_event;
+	/* tunnel_events.c, under its queue lock: */
+	struct wgi_event_rec *pending_endpoint_event;	/* queued, replaceable */
+	bool events_closed;		/* TUNNEL_REMOVED queued: no more */
 
 	struct wgi_endpoint endpoint;
 	rwlock_t endpoint_lock;

@@ -29,7 +29,7 @@ int wgi_placement_assign(struct wgi_peer *peer, u32 core,
 		return 0;
 	if (core == WGI_CORE_NONE) {
 		WRITE_ONCE(peer->placement.core, -1);
-		wgi_event_raise(peer, WGI_EVENT_AFFINITY_CHANGED);
+		wgi_event_raise(peer, WGI_EVENT_AFFINITY_CHANGED, GFP_KERNEL);
 		return 0;
 	}
 	if (core >= nr_cpu_ids) {
@@ -46,7 +46,7 @@ int wgi_placement_assign(struct wgi_peer *peer, u32 core,
 	if (ret)
 		NL_SET_ERR_MSG(extack, "core is offline");
 	else
-		wgi_event_raise(peer, WGI_EVENT_AFFINITY_CHANGED);
+		wgi_event_raise(peer, WGI_EVENT_AFFINITY_CHANGED, GFP_KERNEL);
 	return ret;
 }
 

@@ -133,16 +133,19 @@ void wgi_receive_data(struct wgi_device *wg, struct sk_buff *skb)
 	wgi_peer_put(peer);
 }
 
-void wgi_receive_data_here(struct wgi_device *wg, struct sk_buff *skb)
+void wgi_receive_data_here(struct wgi_peer *for_peer, struct sk_buff *skb)
 {
 	struct wgi_keypair *kp;
 	struct wgi_peer *peer;
 
 	/* Looked up again: the session may have ended meanwhile. */
-	kp = wgi_receive_find_keypair(wg, skb, &peer);
+	kp = wgi_receive_find_keypair(for_peer->device, skb, &peer);
 	if (!kp)
 		return;
-	wgi_receive_data_packet(peer, kp, skb);
+	if (likely(peer == for_peer))
+		wgi_receive_data_packet(peer, kp, skb);
+	else	/* the index went to another tunnel meanwhile */
+		wgi_drop_skb(peer->device, skb, WGI_DROP_RX_UNKNOWN_INDEX);
 	wgi_keypair_put(kp, false);
 	wgi_peer_put(peer);
 }
@@ -465,16 +468,18 @@ int wgi_napi_poll(struct napi_struct *napi, int budget)
 	int done = 0, deferred = 0;
 	struct sk_buff *skb;
 
+	/* One budget for the mode's work and the delivery after it. */
 	if (ops->napi_work)
 		deferred = ops->napi_work(peer, budget);
-	while (done < budget && (skb = skb_dequeue(&peer->rx_queue))) {
+	while (deferred + done < budget &&
+	       (skb = skb_dequeue(&peer->rx_queue))) {
 		dev_sw_netstats_rx_add(dev, skb->len);
 		napi_gro_receive(napi, skb);
 		done++;
 	}
-	/* A full budget either way: more may wait, poll again. */
-	if (deferred >= budget || done >= budget)
+	/* The budget used up: more may wait, poll again. */
+	if (deferred + done >= budget)
 		return budget;
-	napi_complete_done(napi, done);
-	return done;
+	napi_complete_done(napi, deferred + done);
+	return deferred + done;
 }

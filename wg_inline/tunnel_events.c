@@ -8,7 +8,9 @@
  * work delivers it without holding RTNL or any wg-inline lock, because
  * listeners (NIC steering) take RTNL themselves. Roaming is raised in
  * softirq for every endpoint change; while a tunnel's endpoint event is
- * still queued, a newer endpoint overwrites it instead of queueing more.
+ * still queued, a newer one replaces it (at the tail, with the whole
+ * state of now), instead of queueing more. After TUNNEL_REMOVED, a
+ * tunnel raises nothing more (its last packets may still roam).
  *
  * wgi_event_delivery serialises delivery, registration (with its replay)
  * and unregistration, so a notifier never runs after its unregistration
@@ -56,7 +58,7 @@ static int wgi_hotplug_online_state, wgi_hotplug_dead_state;
 static void wgi_event_fill_endpoint(struct wgi_tunnel_info *info,
 				    struct wgi_peer *peer)
 {
-	/* BH or interrupts are off here, as endpoint_lock wants. */
+	/* BH is off here, as endpoint_lock wants. */
 	read_lock(&peer->endpoint_lock);
 	if (peer->endpoint.addr.sa_family == AF_INET)
 		info->endpoint.addr4 = peer->endpoint.addr4;
@@ -118,23 +120,48 @@ static struct wgi_event_rec *wgi_event_snapshot(struct wgi_peer *peer,
 	return rec;
 }
 
-static void wgi_event_queue_rec(struct wgi_event_rec *rec)
+/*
+ * Queues @rec unless the tunnel is closed for events; a REMOVED closes
+ * it. Returns false (and the caller frees @rec) if it was not queued.
+ * With @coalesce, @rec replaces the tunnel's queued endpoint event.
+ */
+static bool wgi_event_queue_rec(struct wgi_peer *peer, struct wgi_event_rec *rec,
+				bool coalesce, struct wgi_event_rec **replaced)
 {
-	unsigned long flags;
+	bool queued = false;
 
-	spin_lock_irqsave(&wgi_event_queue_lock, flags);
+	*replaced = NULL;
+	spin_lock_bh(&wgi_event_queue_lock);
+	if (peer->events_closed)
+		goto out;
+	if (coalesce) {
+		*replaced = peer->pending_endpoint_event;
+		if (*replaced)
+			list_del(&(*replaced)->list);
+		peer->pending_endpoint_event = rec;
+	}
+	if (rec->event == WGI_EVENT_TUNNEL_REMOVED)
+		WRITE_ONCE(peer->events_closed, true);
 	list_add_tail(&rec->list, &wgi_event_queue);
-	spin_unlock_irqrestore(&wgi_event_queue_lock, flags);
-	queue_work(system_wq, &wgi_event_work);
+	queued = true;
+out:
+	spin_unlock_bh(&wgi_event_queue_lock);
+	if (queued)
+		queue_work(system_wq, &wgi_event_work);
+	return queued;
 }
 
-void wgi_event_raise(struct wgi_peer *peer, enum wgi_tunnel_event event)
+void wgi_event_raise(struct wgi_peer *peer, enum wgi_tunnel_event event,
+		     gfp_t gfp)
 {
-	struct wgi_event_rec *rec = wgi_event_snapshot(peer, event, GFP_ATOMIC);
+	struct wgi_event_rec *rec = wgi_event_snapshot(peer, event, gfp);
+	struct wgi_event_rec *replaced;
 
 	/* Out of memory: listeners miss one change, nothing else breaks. */
-	if (rec)
-		wgi_event_queue_rec(rec);
+	if (rec && !wgi_event_queue_rec(peer, rec, false, &replaced))
+		wgi_event_free(rec);
+	if (!rec && event == WGI_EVENT_TUNNEL_REMOVED)
+		WRITE_ONCE(peer->events_closed, true);
 }
 
 void wgi_event_raise_device(struct wgi_device *wg, enum wgi_tunnel_event event)
@@ -143,38 +170,24 @@ void wgi_event_raise_device(struct wgi_device *wg, enum wgi_tunnel_event event)
 
 	lockdep_assert_held(&wg->update_lock);
 	list_for_each_entry(peer, &wg->peer_list, peer_list)
-		wgi_event_raise(peer, event);
+		wgi_event_raise(peer, event, GFP_KERNEL);
 }
 
 void wgi_event_endpoint_changed(struct wgi_peer *peer)
 {
-	struct wgi_event_rec *rec;
-	unsigned long flags;
+	struct wgi_event_rec *rec, *replaced;
 
-	spin_lock_irqsave(&wgi_event_queue_lock, flags);
-	rec = peer->pending_endpoint_event;
-	if (rec)
-		wgi_event_fill_endpoint(&rec->info, peer);
-	spin_unlock_irqrestore(&wgi_event_queue_lock, flags);
-	if (rec)
+	if (READ_ONCE(peer->events_closed))
 		return;
-
 	rec = wgi_event_snapshot(peer, WGI_EVENT_ENDPOINT_CHANGED, GFP_ATOMIC);
 	if (!rec)
 		return;
+	/* Queued, it holds the peer for the pointer the peer has to it. */
 	rec->peer = wgi_peer_get(peer);
-	spin_lock_irqsave(&wgi_event_queue_lock, flags);
-	if (peer->pending_endpoint_event) {
-		/* Another CPU queued one meanwhile; it has the news too. */
-		wgi_event_fill_endpoint(&peer->pending_endpoint_event->info, peer);
-		spin_unlock_irqrestore(&wgi_event_queue_lock, flags);
+	if (!wgi_event_queue_rec(peer, rec, true, &replaced))
 		wgi_event_free(rec);
-		return;
-	}
-	peer->pending_endpoint_event = rec;
-	list_add_tail(&rec->list, &wgi_event_queue);
-	spin_unlock_irqrestore(&wgi_event_queue_lock, flags);
-	queue_work(system_wq, &wgi_event_work);
+	if (replaced)
+		wgi_event_free(replaced);
 }
 
 /* Takes the whole queue; later endpoint changes queue anew. */
@@ -182,20 +195,21 @@ static void wgi_event_take_queue(struct list_head *batch)
 {
 	struct wgi_event_rec *rec;
 
-	spin_lock_irq(&wgi_event_queue_lock);
+	spin_lock_bh(&wgi_event_queue_lock);
 	list_splice_init(&wgi_event_queue, batch);
 	list_for_each_entry(rec, batch, list)
 		if (rec->peer)
 			rec->peer->pending_endpoint_event = NULL;
-	spin_unlock_irq(&wgi_event_queue_lock);
+	spin_unlock_bh(&wgi_event_queue_lock);
 }
 
-static void wgi_event_deliver_work(struct work_struct *work)
+/* Delivers what is queued now to the listeners there are now. */
+static void wgi_event_deliver_locked(void)
 {
 	struct wgi_event_rec *rec, *tmp;
 	LIST_HEAD(batch);
 
-	mutex_lock(&wgi_event_delivery);
+	lockdep_assert_held(&wgi_event_delivery);
 	wgi_event_take_queue(&batch);
 	list_for_each_entry_safe(rec, tmp, &batch, list) {
 		raw_notifier_call_chain(&wgi_event_chain, rec->event,
@@ -204,6 +218,12 @@ static void wgi_event_deliver_work(struct work_struct *work)
 		list_del(&rec->list);
 		wgi_event_free(rec);
 	}
+}
+
+static void wgi_event_deliver_work(struct work_struct *work)
+{
+	mutex_lock(&wgi_event_delivery);
+	wgi_event_deliver_locked();
 	mutex_unlock(&wgi_event_delivery);
 }
 
@@ -241,6 +261,8 @@ int wgi_register_tunnel_notifier(struct notifier_block *nb)
 	int ret;
 
 	mutex_lock(&wgi_event_delivery);
+	/* What happened before the snapshot goes out first, to the others. */
+	wgi_event_deliver_locked();
 	wgi_event_snapshot_all(&replay);
 	ret = raw_notifier_chain_register(&wgi_event_chain, nb);
 	list_for_each_entry_safe(rec, tmp, &replay, list) {
@@ -284,7 +306,8 @@ static void wgi_event_hotplug_work(struct work_struct *work)
 		list_for_each_entry(peer, &wg->peer_list, peer_list) {
 			cpu = READ_ONCE(peer->placement.core);
 			if (cpu >= 0 && cpumask_test_cpu(cpu, &wgi_hotplug_scan))
-				wgi_event_raise(peer, WGI_EVENT_AFFINITY_CHANGED);
+				wgi_event_raise(peer, WGI_EVENT_AFFINITY_CHANGED,
+						GFP_KERNEL);
 		}
 		mutex_unlock(&wg->update_lock);
 	}

@@ -14,7 +14,8 @@
  * and take RTNL. Events raised in softirq (endpoint roaming) are
  * coalesced: a listener sees the latest endpoint, maybe not every
  * intermediate one. Events of one tunnel arrive in the order they
- * happened. The notifier's return value is ignored.
+ * happened. The notifier's return value is ignored. A notifier must not
+ * register or unregister a tunnel notifier itself (deadlock).
  */
 #ifndef _WG_INLINE_EVENTS_H
 #define _WG_INLINE_EVENTS_H
