@@ -15,14 +15,57 @@
 /* Enough scatterlist entries for any skb that skb_cow_data leaves. */
 #define WGI_MAX_SG	(MAX_SKB_FRAGS + 8)
 
+/*
+ * Hands out each sending nonce of @kp at most once, and none at or past
+ * REJECT_AFTER_MESSAGES.
+ *
+ * The counter itself must stop at the limit. Were every attempt to
+ * increment it and only the result be checked, each refused attempt would
+ * still move it on, and 2^64 - REJECT_AFTER_MESSAGES = 2^13 + 1 of them (a
+ * busy sender whose handshake cannot complete makes that many in
+ * milliseconds) would wrap it to 0 and hand out nonces 0, 1, ... again
+ * under the same key: ChaCha20 keystream reuse, which gives away the XOR
+ * of two plaintexts and repeats the Poly1305 one-time key (forgeries).
+ *
+ * So the counter only moves by a compare-and-exchange from a value below
+ * the limit to that value plus one. Every successful exchange starts
+ * below the limit, so no interleaving of any number of CPUs can take the
+ * counter past it (nor past a debug first_nonce that starts above it):
+ * wrap cannot happen, however many callers race, rather than being merely
+ * unlikely. A caller that finds the counter at the limit gets no nonce and
+ * writes nothing to it. The caller that takes the last nonce (limit - 1),
+ * and any that finds the counter exhausted, also marks the sending key
+ * invalid, so that later callers stop at the is_valid test without
+ * touching the counter; the key is not made valid again, and the holder
+ * keeps asking for a new session (wgi_crypt_wants_rekey stays true, the
+ * packets are staged for the handshake).
+ *
+ * The common case costs one read and one successful cmpxchg, the same
+ * single atomic operation as an increment; under contention a failed
+ * exchange retries with the value it found.
+ */
 bool wgi_crypt_next_nonce(struct wgi_keypair *kp, u64 *nonce)
 {
+	s64 old;
+
 	if (unlikely(!kp || !READ_ONCE(kp->sending.is_valid) ||
 		     wgi_birthdate_has_expired(kp->sending.birthdate,
 					       WGI_REJECT_AFTER_TIME)))
 		return false;
-	*nonce = atomic64_inc_return(&kp->sending_counter) - 1;
-	return *nonce < WGI_REJECT_AFTER_MESSAGES;
+
+	old = atomic64_read(&kp->sending_counter);
+	do {
+		if (unlikely((u64)old >= WGI_REJECT_AFTER_MESSAGES)) {
+		WRITE_ONCE(kp->sending.is_valid, false);
+			return false;
+		}
+	} while (!atomic64_try_cmpxchg(&kp->sending_counter, &old,
+				       (s64)((u64)old + 1)));
+
+	if (unlikely((u64)old + 1 == WGI_REJECT_AFTER_MESSAGES))
+		WRITE_ONCE(kp->sending.is_valid, false);
+	*nonce = old;
+	return true;
 }
 
 bool wgi_crypt_wants_rekey(struct wgi_keypair *kp)
