@@ -168,6 +168,24 @@ struct wgi_device *wgi_nl_lookup_device(struct net *net,
 	return wg;
 }
 
+int wgi_nl_dump_lock_device(struct wgi_device *wg, struct netlink_callback *cb)
+{
+	rtnl_lock();
+	if (wg->dev->reg_state != NETREG_REGISTERED) {
+		rtnl_unlock();
+		NL_SET_ERR_MSG(cb->extack, "device went away during the dump");
+		return -ENODEV;
+	}
+	mutex_lock(&wg->update_lock);
+	return 0;
+}
+
+void wgi_nl_dump_unlock_device(struct wgi_device *wg)
+{
+	mutex_unlock(&wg->update_lock);
+	rtnl_unlock();
+}
+
 struct wgi_device *wgi_nl_lookup(struct net *net, struct nlattr **attrs,
 				 struct netlink_ext_ack *extack)
 {

@@ -445,16 +445,11 @@ static int wgi_ext_get_tunnel(struct sk_buff *skb, struct netlink_callback *cb)
 
 	if (ctx->finished)
 		return 0;
-	rtnl_lock();
-	if (ctx->wg->dev->reg_state != NETREG_REGISTERED) {
-		rtnl_unlock();
-		NL_SET_ERR_MSG(cb->extack, "device went away during the dump");
-		return -ENODEV;
-	}
-	mutex_lock(&ctx->wg->update_lock);
+	ret = wgi_nl_dump_lock_device(ctx->wg, cb);
+	if (ret)
+		return ret;
 	ret = wgi_ext_dump_locked(skb, cb, ctx);
-	mutex_unlock(&ctx->wg->update_lock);
-	rtnl_unlock();
+	wgi_nl_dump_unlock_device(ctx->wg);
 	return ret;
 }
 

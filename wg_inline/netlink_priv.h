@@ -39,6 +39,13 @@ struct wgi_device *wgi_nl_lookup_device(struct net *net,
 struct wgi_device *wgi_nl_lookup(struct net *net, struct nlattr **attrs,
 				 struct netlink_ext_ack *extack);
 bool wgi_nl_is_own_key(struct wgi_device *wg, const u8 *key);
+/*
+ * A dump's next message: RTNL and update_lock for the device the dump
+ * holds (dev_hold() in its start), or -ENODEV with a message if it was
+ * unregistered meanwhile. Unlock only after a 0.
+ */
+int wgi_nl_dump_lock_device(struct wgi_device *wg, struct netlink_callback *cb);
+void wgi_nl_dump_unlock_device(struct wgi_device *wg);
 
 /*
  * WG_CMD_SET_DEVICE, under RTNL and wg->update_lock: check validates the
