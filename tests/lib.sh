@@ -181,6 +181,16 @@ pcpu_counters() {
 	awk -v d="$1" -v k="$2" '$1 == d && $2 == k { print $3, $4, $5 }' "$DBG/peers"
 }
 
+# drop_handshakes NS: drop outgoing initiations (type 1) and responses
+# (type 2) on NS's veth0, leaving data messages (type 4) alone.
+drop_handshakes() {
+	n "$1" tc qdisc add dev veth0 root handle 1: prio
+	for t in 1 2; do
+		n "$1" tc filter add dev veth0 parent 1: protocol ip prio $t u32 \
+			match ip protocol 17 0xff match u8 $t 0xff at 28 action drop
+	done
+}
+
 obj_count() { awk -v k="$1" '$1 == k { print $2 }' "$DBG/objects"; }
 drop_count() { awk -v d="$1" -v r="$2" '$1 == d && $2 == r { print $3 }' "$DBG/drops"; }
 # rx_drop_total DEV: the sum of DEV's rx_ drop counters.

@@ -20,21 +20,6 @@ load_ko "$WGI_DEBUG_KO" first_nonce="$first"
 expect_eq "first_nonce" "$(cat /sys/module/wg_inline/parameters/first_nonce)" "$first"
 veth_pair a b
 
-# drop_handshakes NS: drop initiations (type 1) and responses (type 2) on
-# their way out of NS's veth0; data messages (type 4) still pass. On b this
-# blocks every handshake between a and b, whoever starts it: a's
-# initiations arrive and are answered, the answers never leave b, and an
-# initiation b might make never leaves either. Nothing a sends is touched,
-# so a's logger (on a's own veth, which sees a's outgoing frames) misses
-# nothing.
-drop_handshakes() {
-	n "$1" tc qdisc add dev veth0 root handle 1: prio
-	for t in 1 2; do
-		n "$1" tc filter add dev veth0 parent 1: protocol ip prio $t u32 \
-			match ip protocol 17 0xff match u8 $t 0xff at 28 action drop
-	done
-}
-
 # The far end is the stock module: its sessions start at nonce 0, so it
 # never reaches a limit itself, and its replay window is the protocol's
 # reference for what a receiver makes of a's messages.
@@ -46,6 +31,11 @@ wait_for_file /tmp/wire.ready 50 "the wire logger did not start"
 
 # 1. The session: one handshake, one ping (nonce limit - 20).
 check "session up" n a ping -q -c 1 -W 5 10.9.0.2
+# drop_handshakes (lib.sh) on b blocks every handshake between a and b,
+# whoever starts it: a's initiations arrive and are answered, the answers
+# never leave b, and an initiation b might make never leaves either.
+# Nothing a sends is touched, so a's logger (on a's own veth, which sees
+# a's outgoing frames) misses nothing.
 drop_handshakes b
 
 # 2. 12000 datagrams into the tunnel, as fast as a sends them: 19 use the

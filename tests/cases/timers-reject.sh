@@ -11,16 +11,6 @@ load_ko "$WGI_DEBUG_KO" time_scale=$S
 
 # Microseconds, from bash itself: the polling loop below must be tight.
 now_us() { echo $((${EPOCHREALTIME/./})); }
-# drop_handshakes NS: drop outgoing initiations (type 1) and responses
-# (type 2) on NS's veth0, leaving data messages (type 4) alone.
-drop_handshakes() {
-	n "$1" tc qdisc add dev veth0 root handle 1: prio
-	for t in 1 2; do
-		n "$1" tc filter add dev veth0 parent 1: protocol ip prio $t u32 \
-			match ip protocol 17 0xff match u8 $t 0xff at 28 action drop
-	done
-}
-
 veth_pair a b
 tunnel_pair wgi wgi 4 no
 check "tunnel up" n a ping -c 1 -W 3 10.9.0.2
