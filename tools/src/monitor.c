@@ -17,6 +17,7 @@
 #include "format.h"
 #include "json.h"
 #include "nl.h"
+#include "show_ext.h"
 #include "util.h"
 
 #ifndef SOL_NETLINK
@@ -147,14 +148,10 @@ static const char *event_name(uint8_t type)
 	return "unknown";
 }
 
-static const char *name_or(const char *name, const char *dflt)
-{
-	return name ? name : dflt;
-}
-
 static void print_event_text(const struct event *e)
 {
 	char key[WG_KEY_B64_LEN], ep[ENDPOINT_STR_LEN], core[16];
+	char mode[SHOW_EXT_STR_LEN], state[SHOW_EXT_STR_LEN];
 
 	key_to_base64(key, e->key);
 	if (e->core == WGI_CORE_NONE)
@@ -163,15 +160,15 @@ static void print_event_text(const struct event *e)
 		snprintf(core, sizeof(core), "%u", e->core);
 	printf("%s: %s peer %s tunnel %llu mode %s core %s (%s) device %s port %u endpoint %s\n",
 	       e->ifname, event_name(e->type), key, (unsigned long long)e->tunnel_id,
-	       name_or(ext_mode_name(e->mode), "unknown"), core,
-	       name_or(ext_core_state_name(e->core_state), "unknown"),
+	       show_ext_mode_str(mode, e->mode), core,
+	       show_ext_core_state_str(state, e->core_state),
 	       e->device_up ? "up" : "down", e->listen_port,
 	       endpoint_is_set(&e->endpoint) ? endpoint_str(ep, &e->endpoint) : "none");
 }
 
 static void print_event_json(const struct event *e)
 {
-	char key[WG_KEY_B64_LEN], ep[ENDPOINT_STR_LEN];
+	char key[WG_KEY_B64_LEN], ep[ENDPOINT_STR_LEN], buf[SHOW_EXT_STR_LEN];
 	struct json j;
 
 	key_to_base64(key, e->key);
@@ -182,13 +179,12 @@ static void print_event_json(const struct event *e)
 	json_kv_u64(&j, "ifindex", e->ifindex);
 	json_kv_string(&j, "public_key", key);
 	json_kv_u64(&j, "tunnel_id", e->tunnel_id);
-	json_kv_string(&j, "mode", name_or(ext_mode_name(e->mode), "unknown"));
+	json_kv_string(&j, "mode", show_ext_mode_str(buf, e->mode));
 	if (e->core == WGI_CORE_NONE)
 		json_kv_null(&j, "core");
 	else
 		json_kv_u64(&j, "core", e->core);
-	json_kv_string(&j, "core_state",
-		       name_or(ext_core_state_name(e->core_state), "unknown"));
+	json_kv_string(&j, "core_state", show_ext_core_state_str(buf, e->core_state));
 	json_kv_bool(&j, "device_up", e->device_up);
 	json_kv_u64(&j, "listen_port", e->listen_port);
 	if (endpoint_is_set(&e->endpoint))

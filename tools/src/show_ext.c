@@ -30,26 +30,25 @@ const struct ext_tunnel *show_ext_tunnel(struct show_ext *x,
 	return x->have_tunnels ? ext_find_tunnel(&x->tunnels, key) : NULL;
 }
 
-const char *show_ext_mode_str(char buf[SHOW_EXT_STR_LEN], uint8_t mode)
+/* @name, or "unknown(@value)" for a value newer than this tool. */
+static const char *name_or_unknown(char buf[SHOW_EXT_STR_LEN], const char *name,
+				   unsigned int value)
 {
-	const char *name = ext_mode_name(mode);
-
 	if (name)
 		snprintf(buf, SHOW_EXT_STR_LEN, "%s", name);
 	else
-		snprintf(buf, SHOW_EXT_STR_LEN, "unknown(%u)", mode);
+		snprintf(buf, SHOW_EXT_STR_LEN, "unknown(%u)", value);
 	return buf;
+}
+
+const char *show_ext_mode_str(char buf[SHOW_EXT_STR_LEN], uint8_t mode)
+{
+	return name_or_unknown(buf, ext_mode_name(mode), mode);
 }
 
 const char *show_ext_core_state_str(char buf[SHOW_EXT_STR_LEN], uint8_t state)
 {
-	const char *name = ext_core_state_name(state);
-
-	if (name)
-		snprintf(buf, SHOW_EXT_STR_LEN, "%s", name);
-	else
-		snprintf(buf, SHOW_EXT_STR_LEN, "unknown(%u)", state);
-	return buf;
+	return name_or_unknown(buf, ext_core_state_name(state), state);
 }
 
 #define CORE_STR_LEN (SHOW_EXT_STR_LEN + 16)
