@@ -6,6 +6,8 @@
 #   make deps            install build/test dependencies and test kernels
 #   make check           deps, W=1 -Werror + sparse builds for both test
 #                        kernels, then every VM test on both
+#   make check-debug     every VM test under a debug kernel (KASAN,
+#                        lockdep, kmemleak, UBSAN); not in CI (time)
 #   make demo            the main job: two gateways in a VM
 #   make install         modules_install + depmod (KDIR's kernel)
 #   make dkms-install    register, build and install through DKMS
@@ -31,7 +33,7 @@ endif
 KREL = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' \
 	$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 
-.PHONY: all modules tools tools-check deps check build-test-kernels vm-tests demo harness-selftest \
+.PHONY: all modules tools tools-check deps check check-debug build-test-kernels vm-tests demo harness-selftest \
 	install-test install dkms-add dkms-build dkms-install dkms-remove test clean help
 
 all: modules tools
@@ -72,6 +74,10 @@ tools-check: tools
 check: deps harness-selftest build-test-kernels tools tools-check install-test
 	@rm -rf $(TOP)/results
 	$(RUN) -o $(TOP)/results $(TESTS)
+
+# TESTS= narrows it as for check.
+check-debug: deps tools
+	tests/vm/check-debug.sh $(if $(filter command line,$(origin TESTS)),$(TESTS))
 
 demo: deps build-test-kernels tools
 	WGI_SMP=2 $(RUN) -k $(KREL_61) -o $(TOP)/results/demo tests/demo/demo.sh

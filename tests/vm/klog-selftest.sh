@@ -42,4 +42,19 @@ case $where in
 int3_on_load_init+0x*"memory holds e9"*) echo "ok: klog.sh names where: $where" ;;
 *) echo "FAIL: klog.sh stale-int3 printed '$where'"; bad=1 ;;
 esac
+# The debug kernel's start-up lines are not problems; each of its report
+# kinds is, one line each.
+if [ -n "$("$here/klog.sh" problems "$data/debug-kernel-boot.log")" ]; then
+	echo "FAIL: klog.sh problems flags the debug kernel's start-up lines"
+	bad=1
+else
+	echo "ok: the debug kernel's start-up lines are not problems"
+fi
+n=$("$here/klog.sh" problems "$data/debug-kernel-reports.log" | wc -l)
+if [ "$n" = "$(wc -l <"$data/debug-kernel-reports.log")" ]; then
+	echo "ok: every debug report kind is a problem ($n lines)"
+else
+	echo "FAIL: klog.sh problems caught $n of the debug report lines"
+	bad=1
+fi
 exit $bad

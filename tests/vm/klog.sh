@@ -13,8 +13,12 @@
 set -uo pipefail
 
 # Every oops header has "[#N]" ("int3: 0000 [#1]" on 6.1, "Oops: int3:
-# 0000 [#1]" on later kernels); 6.1's carry no other mark.
-BAD_LOG='WARNING:|BUG:|Oops|: [0-9a-f]{4} \[#[0-9]+\]|general protection fault|refcount_t:|list_add corruption|list_del corruption|UBSAN:|blocked for more than [0-9]+ seconds|Kernel panic|kernel BUG at|rcu_(sched|preempt) detected stalls|self-detected stall|KASAN:|kmemleak:'
+# 0000 [#1]" on later kernels); 6.1's carry no other mark. The debug
+# kernel's reports (make check-debug): KASAN/KFENCE/lockdep say "BUG:" or
+# "WARNING:", except lockdep's non-static key, debugobjects ("ODEBUG:"),
+# kmemleak's leak count (not its start-up lines) and the net device
+# reference tracker.
+BAD_LOG='WARNING:|BUG:|Oops|: [0-9a-f]{4} \[#[0-9]+\]|general protection fault|refcount_t:|list_add corruption|list_del corruption|UBSAN:|blocked for more than [0-9]+ seconds|Kernel panic|kernel BUG at|rcu_(sched|preempt) detected stalls|self-detected stall|KASAN:|kmemleak: [0-9]+ new suspected memory leaks|ODEBUG:|INFO: trying to register non-static key|ref_tracker: .*(leaked|users at)|unregister_netdevice: waiting for'
 
 problems() {
 	grep -aE "$BAD_LOG" "$1"

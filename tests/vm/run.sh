@@ -19,6 +19,9 @@
 #   # skip-unless: CMD        run CMD in the guest first; exit 77 = skip
 #                             (only for a missing hardware feature)
 # A script exits 0 to pass, 77 to skip (missing hardware), else fails.
+# WGI_TIMEOUT_SCALE=N multiplies every timeout (slow kernels: check-debug);
+# the guest sees it too, for waits inside a test.
+# WGI_SMP, WGI_MEM: the guest's vCPUs and MiB; WGI_APPEND: kernel arguments.
 # Any kernel warning/BUG/Oops in the guest's log fails the test.
 set -uo pipefail
 
@@ -78,6 +81,7 @@ boot_test() {
 	WGI_KMODS='$kroot/lib/modules'
 	WGI_TEST='$(realpath "$test")'
 	WGI_TIMEOUT='$tmo'
+	WGI_TIMEOUT_SCALE='${WGI_TIMEOUT_SCALE:-1}'
 	EOT
 	initrd=$("$here/initramfs.sh" "$rel") || return 1
 	start=$SECONDS
@@ -99,6 +103,10 @@ boot_test() {
 	klog=$dir/dmesg.log
 	[ -s "$klog" ] || klog=$dir/console.log
 	"$here/klog.sh" problems "$klog" >"$dir/kernel-problems.log" 2>/dev/null
+	if [ -s "$dir/kmemleak.log" ]; then
+		echo "kmemleak: $(grep -c '^unreferenced object' "$dir/kmemleak.log") unreferenced objects after the test (kmemleak.log)" \
+			>>"$dir/kernel-problems.log"
+	fi
 	kbad=0
 	[ -s "$dir/kernel-problems.log" ] && kbad=1
 
@@ -126,7 +134,7 @@ run_one() {
 	name=$(basename "$test" .sh)
 	dir=$results/$rel/$name
 	tmo=$(header "$test" timeout)
-	tmo=${tmo:-120}
+	tmo=$(( ${tmo:-120} * ${WGI_TIMEOUT_SCALE:-1} ))
 	expect=$(header "$test" expect)
 	boot_test "$rel" "$test" "$dir" "$tmo" || return 1
 	# A breakpoint the vCPU ran although memory no longer held it is the
