@@ -19,6 +19,7 @@
 #include "noise.h"
 #include "peer.h"
 #include "device.h"
+#include "race_delay.h"
 #include "timers.h"
 
 #ifdef WGI_DEBUG
@@ -360,10 +361,19 @@ void wgi_noise_handshake_clear(struct wgi_handshake *hs)
 	up_write(&hs->lock);
 }
 
+/*
+ * One locked section: a handshake worker that found the peer before it
+ * was unlinked either finished with the handshake before this (and its
+ * state and index entry are wiped here) or finds it dead after, and
+ * then creates nothing. Two sections would let it slip in between and
+ * install a session on a peer that teardown has already passed.
+ */
 void wgi_noise_handshake_destroy(struct wgi_handshake *hs)
 {
-	wgi_noise_handshake_clear(hs);
 	down_write(&hs->lock);
+	hs->is_dead = true;
+	wgi_index_table_remove(handshake_index_table(hs), &hs->entry);
+	handshake_zero_locked(hs);
 	memzero_explicit(hs->preshared_key, sizeof(hs->preshared_key));
 	memzero_explicit(hs->precomputed_static_static,
 			 sizeof(hs->precomputed_static_static));
@@ -382,7 +392,7 @@ bool wgi_noise_create_initiation(struct wgi_msg_handshake_initiation *dst,
 
 	down_read(&id->lock);
 	down_write(&hs->lock);
-	if (!id->has_identity)
+	if (!id->has_identity || hs->is_dead)
 		goto out;
 
 	dst->header.type = cpu_to_le32(WGI_MSG_HANDSHAKE_INITIATION);
@@ -480,9 +490,12 @@ wgi_noise_consume_initiation(const struct wgi_msg_handshake_initiation *src,
 		goto out;
 	hs = &peer->handshake;
 
+	/* The peer may be removed right here (tests widen the window). */
+	wgi_race_delay(WGI_RACE_CONSUME_INITIATION);
 	down_write(&hs->lock);
 	/* ss, {t}: cheap (precomputed DH), so done under the lock. */
-	ok = mix_static_static(ck, key, hs->precomputed_static_static) &&
+	ok = !hs->is_dead &&
+	     mix_static_static(ck, key, hs->precomputed_static_static) &&
 	     open_and_hash(timestamp, src->encrypted_timestamp,
 			   sizeof(src->encrypted_timestamp), key, hash) &&
 	     initiation_is_acceptable(hs, timestamp);
@@ -519,7 +532,7 @@ bool wgi_noise_create_response(struct wgi_msg_handshake_response *dst,
 
 	down_read(&id->lock);
 	down_write(&hs->lock);
-	if (hs->state != WGI_HS_CONSUMED_INITIATION)
+	if (hs->state != WGI_HS_CONSUMED_INITIATION || hs->is_dead)
 		goto out;
 
 	dst->header.type = cpu_to_le32(WGI_MSG_HANDSHAKE_RESPONSE);
@@ -585,7 +598,7 @@ wgi_noise_consume_response(const struct wgi_msg_handshake_response *src,
 	down_write(&hs->lock);
 	/* A newer initiation replaced the one this answers: stale. */
 	if (hs->state != WGI_HS_CREATED_INITIATION ||
-	    hs->entry.index != src->receiver_index)
+	    hs->entry.index != src->receiver_index || hs->is_dead)
 		goto out;
 
 	/* Work on copies so a forged response cannot spoil our state. */
@@ -749,8 +762,12 @@ bool wgi_noise_begin_session(struct wgi_handshake *hs,
 	bool ok = false;
 
 	down_write(&hs->lock);
-	if (hs->state != WGI_HS_CREATED_RESPONSE &&
-	    hs->state != WGI_HS_CONSUMED_RESPONSE)
+	/*
+	 * A dead peer gets no session: teardown clears the keypairs after
+	 * destroying the handshake, so one installed now would never go.
+	 */
+	if ((hs->state != WGI_HS_CREATED_RESPONSE &&
+	     hs->state != WGI_HS_CONSUMED_RESPONSE) || hs->is_dead)
 		goto out;
 	initiator = hs->state == WGI_HS_CONSUMED_RESPONSE;
 

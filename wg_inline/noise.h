@@ -39,6 +39,8 @@ struct wgi_handshake {
 	struct wgi_index_entry entry;	/* WGI_INDEX_HANDSHAKE */
 	struct wgi_static_identity *static_identity;
 	enum wgi_handshake_state state;
+	/* Set once by destroy: no new state, index entry or session. */
+	bool is_dead;
 	u64 last_initiation_consumption;	/* jiffies64-based, flood guard */
 
 	u8 remote_static[WGI_PUBKEY_LEN];

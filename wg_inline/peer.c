@@ -115,6 +115,14 @@ static void wgi_peer_release(struct kref *kref)
 {
 	struct wgi_peer *peer = container_of(kref, struct wgi_peer, refcount);
 
+	/*
+	 * Teardown unhashed the handshake and keypairs take their entries
+	 * with them; a handshake entry still hashed here would let a lookup
+	 * find freed memory after the grace period, so it goes now, loudly.
+	 */
+	if (WARN_ON_ONCE(!hlist_unhashed_lockless(&peer->handshake.entry.node)))
+		wgi_index_table_remove(peer->device->index_hashtable,
+				       &peer->handshake.entry);
 	call_rcu(&peer->rcu, wgi_peer_free_rcu);
 }
 
@@ -161,10 +169,12 @@ static void wgi_peer_teardown(struct wgi_peer *peer)
 	wgi_timers_stop(peer);
 
 	/*
-	 * Also wipes the preshared key and the precomputed static DH. The
-	 * order matters: a keypair is only ever installed from a handshake
-	 * in a response state, under its lock, so once the handshake is
-	 * zeroed no session can appear after the keypairs are cleared.
+	 * Also wipes the preshared key and the precomputed static DH, and
+	 * marks the handshake dead. The order matters: a keypair is only
+	 * ever installed under the handshake's lock by a handshake that is
+	 * not dead, so once it is destroyed no session can appear after the
+	 * keypairs are cleared, not even from a handshake worker that found
+	 * the peer before it was unlinked.
 	 */
 	wgi_noise_handshake_destroy(&peer->handshake);
 	wgi_noise_keypairs_clear(&peer->keypairs);
