@@ -17,6 +17,7 @@
 #include "datapath.h"
 #include "device.h"
 #include "peer.h"
+#include "race_delay.h"
 #include "timers.h"
 
 /* Headroom for a keepalive: the data header plus every outer header. */
@@ -168,6 +169,13 @@ void wgi_send_stage(struct wgi_peer *peer, struct sk_buff_head *list)
 	struct sk_buff_head overflow;
 	struct sk_buff *skb;
 
+	/*
+	 * A staged packet may wait for a handshake: it must not hold its
+	 * sender's socket memory (and block the socket) meanwhile.
+	 */
+	skb_queue_walk(list, skb)
+		skb_orphan(skb);
+
 	__skb_queue_head_init(&overflow);
 	spin_lock_bh(&staged->lock);
 	skb_queue_splice_tail_init(list, staged);
@@ -225,11 +233,47 @@ static void wgi_send_data_one(struct wgi_peer *peer, struct wgi_keypair *kp,
 	}
 }
 
+/*
+ * Packets staged before a session existed are older than @packets: they
+ * go first. Staging and the session's own flush can race (a sender that
+ * found no session stages just after the handshake worker flushed), so
+ * every send with a session also collects what is staged; the lockless
+ * check keeps this off the fast path while nothing waits.
+ */
+static void wgi_send_take_staged(struct wgi_peer *peer,
+				 struct sk_buff_head *packets)
+{
+	struct sk_buff_head *staged = &peer->staged_packet_queue;
+
+	if (likely(skb_queue_empty_lockless(staged)))
+		return;
+	spin_lock_bh(&staged->lock);
+	skb_queue_splice_init(staged, packets);
+	spin_unlock_bh(&staged->lock);
+}
+
+/*
+ * After staging: if a session appeared since @kp was read (the handshake
+ * worker installed it and flushed an empty queue meanwhile), nobody else
+ * will send what was just staged, so send it now. Only a keypair other
+ * than the one that failed counts, so an exhausted one cannot loop.
+ */
+static void wgi_send_recheck_session(struct wgi_peer *peer,
+				     struct wgi_keypair *kp)
+{
+	struct wgi_keypair *now;
+
+	now = rcu_dereference_bh(peer->keypairs.current_keypair);
+	if (now && now != kp)
+		wgi_send_flush_staged(peer);
+}
+
 void wgi_send_data_packets(struct wgi_peer *peer, struct sk_buff_head *packets)
 {
 	struct wgi_send_result res = { };
 	struct wgi_keypair *kp;
 	struct sk_buff *skb;
+	bool staged = false;
 	u64 nonce;
 
 	/* Also keeps this batch on one CPU for the per-CPU counters. */
@@ -237,12 +281,16 @@ void wgi_send_data_packets(struct wgi_peer *peer, struct sk_buff_head *packets)
 	kp = rcu_dereference_bh(peer->keypairs.current_keypair);
 	if (kp)
 		kp = wgi_keypair_get(kp);
+	if (kp)
+		wgi_send_take_staged(peer, packets);
 
 	while ((skb = __skb_dequeue(packets))) {
 		if (unlikely(!wgi_crypt_next_nonce(kp, &nonce))) {
 			/* No usable session: park the rest for the handshake. */
 			__skb_queue_head(packets, skb);
+			wgi_race_delay(WGI_RACE_STAGE);
 			wgi_send_stage(peer, packets);
+			staged = true;
 			break;
 		}
 		wgi_send_data_one(peer, kp, skb, nonce, &res);
@@ -257,6 +305,8 @@ void wgi_send_data_packets(struct wgi_peer *peer, struct sk_buff_head *packets)
 	if (kp && wgi_crypt_wants_rekey(kp))
 		wgi_send_handshake_initiation(peer, false);
 
+	if (staged)
+		wgi_send_recheck_session(peer, kp);
 	if (kp)
 		wgi_keypair_put(kp, false);
 	rcu_read_unlock_bh();
