@@ -364,6 +364,13 @@ static void wgi_deliver_to_napi(struct wgi_peer *peer, struct sk_buff *skb,
 	struct net *creating_net = rcu_access_pointer(wg->creating_net);
 
 	skb_scrub_packet(skb, !net_eq(dev_net(wg->dev), creating_net));
+	/*
+	 * The inner packet is new to this host: the outer one's mark (the
+	 * device's fwmark, or one restored by connmark rules) must not steer
+	 * its reverse-path check or policy routing (scrub keeps the mark
+	 * within one namespace).
+	 */
+	skb->mark = 0;
 	skb->dev = wg->dev;
 	skb->protocol = protocol;
 	skb->ip_summed = CHECKSUM_UNNECESSARY;

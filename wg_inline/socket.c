@@ -208,6 +208,20 @@ static void wgi_target_cache_set6(const struct wgi_send_target *t,
 }
 #endif
 
+/*
+ * The outer packet is a new packet of the socket's namespace: none of the
+ * inner packet's netfilter state or mark may stay on it, and it carries
+ * the device's fwmark (the one its route was looked up with), which
+ * wg-quick's "not fwmark" rule, connmark rules and netfilter re-routing
+ * rely on to keep it out of the tunnel.
+ */
+static void wgi_outer_scrub(struct wgi_device *wg, struct sk_buff *skb,
+			    struct sock *sk, u32 mark)
+{
+	skb_scrub_packet(skb, !net_eq(sock_net(sk), dev_net(wg->dev)));
+	skb->mark = mark;
+}
+
 static struct rtable *wgi_route4(struct wgi_device *wg, struct sock *sk,
 				 struct flowi4 *fl, struct wgi_send_target *t)
 {
@@ -285,11 +299,12 @@ static int wgi_send4(struct wgi_device *wg, struct sk_buff *skb, u8 ds,
 		goto err;
 	}
 
+	wgi_outer_scrub(wg, skb, sk, fl.flowi4_mark);
 	skb->ignore_df = 1;
+	/* Scrubbed above: the helper's cross-namespace scrub would drop the mark. */
 	udp_tunnel_xmit_skb(rt, sk, skb, fl.saddr, fl.daddr, ds,
 			    ip4_dst_hoplimit(&rt->dst), 0, fl.fl4_sport,
-			    fl.fl4_dport,
-			    !net_eq(sock_net(sk), dev_net(wg->dev)), false);
+			    fl.fl4_dport, false, false);
 	rcu_read_unlock_bh();
 	return 0;
 
@@ -378,8 +393,7 @@ static int wgi_send6(struct wgi_device *wg, struct sk_buff *skb, u8 ds,
 		goto err;
 	}
 
-	/* The v6 helper does not scrub; do it as the v4 one would. */
-	skb_scrub_packet(skb, !net_eq(sock_net(sk), dev_net(wg->dev)));
+	wgi_outer_scrub(wg, skb, sk, fl.flowi6_mark);
 	skb->ignore_df = 1;
 	udp_tunnel6_xmit_skb(dst, sk, skb, NULL, &fl.saddr, &fl.daddr, ds,
 			     ip6_dst_hoplimit(dst), 0, fl.fl6_sport,
