@@ -53,16 +53,18 @@ for i in range(per):
 PY
 	senders+=($!)
 done
-t0=$SECONDS
 wait "${senders[@]}" || die "a sender failed"
-# Everything must arrive within seconds of the senders finishing (the
-# sink gives up 60 s after it started; a stranded packet would wait for
-# the next handshake, 15 s or more later).
+# Everything must arrive within seconds of the senders finishing (seen:
+# under 1 s); a stranded packet would wait for the next handshake, 15 s
+# or more later. Slow kernels scale the wait (WGI_TIMEOUT_SCALE).
+t0=$SECONDS
+limit=$((5 * ${WGI_TIMEOUT_SCALE:-1}))
 wait $sink
-log "sink after $((SECONDS - t0)) s: $(tr '\n' ';' </run/sink.out)"
+log "sink done $((SECONDS - t0)) s after the senders: $(tr '\n' ';' </run/sink.out)"
 while read -r who count ordered distinct; do
 	expect_eq "sender $who: every packet arrived" "$count" "$PER_SENDER"
 	expect_eq "sender $who: in order" "$ordered" 1
 	expect_eq "sender $who: no duplicates" "$distinct" "$PER_SENDER"
 done </run/sink.out
-[ $((SECONDS - t0)) -lt 20 ] || die "the staged packets took $((SECONDS - t0)) s"
+[ $((SECONDS - t0)) -le $limit ] ||
+	die "the last packets arrived $((SECONDS - t0)) s after the senders (limit $limit s)"

@@ -85,9 +85,10 @@ boot_test() {
 	EOT
 	initrd=$("$here/initramfs.sh" "$rel") || return 1
 	start=$SECONDS
-	# Host-side guard: guest boot plus the guest's own timeout plus slack.
+	# Host-side guard: guest boot plus the guest's own timeout plus slack
+	# (scaled too: a debug kernel boots slower and scans for leaks after).
 	# shellcheck disable=SC2046
-	timeout -k 5 $((tmo + 90)) qemu-system-x86_64 $(qemu_accel) \
+	timeout -k 5 $((tmo + 90 * ${WGI_TIMEOUT_SCALE:-1})) qemu-system-x86_64 $(qemu_accel) \
 		-smp "${WGI_SMP:-2}" -m "${WGI_MEM:-2048}" \
 		-nographic -no-reboot -display none -monitor none \
 		-serial "file:$dir/console.log" \
