@@ -145,14 +145,22 @@ void wgi_send_keepalive(struct wgi_peer *peer)
 	READ_ONCE(peer->ops)->xmit(peer, &packets);
 }
 
+/* Moves everything staged to the front of @list (it is older). */
+static void wgi_send_unstage(struct wgi_peer *peer, struct sk_buff_head *list)
+{
+	struct sk_buff_head *staged = &peer->staged_packet_queue;
+
+	spin_lock_bh(&staged->lock);
+	skb_queue_splice_init(staged, list);
+	spin_unlock_bh(&staged->lock);
+}
+
 void wgi_send_flush_staged(struct wgi_peer *peer)
 {
 	struct sk_buff_head packets;
 
 	__skb_queue_head_init(&packets);
-	spin_lock_bh(&peer->staged_packet_queue.lock);
-	skb_queue_splice_init(&peer->staged_packet_queue, &packets);
-	spin_unlock_bh(&peer->staged_packet_queue.lock);
+	wgi_send_unstage(peer, &packets);
 	if (skb_queue_empty(&packets))
 		return;
 	/* Without a session the mode puts them back and asks for one. */
@@ -243,13 +251,9 @@ static void wgi_send_data_one(struct wgi_peer *peer, struct wgi_keypair *kp,
 static void wgi_send_take_staged(struct wgi_peer *peer,
 				 struct sk_buff_head *packets)
 {
-	struct sk_buff_head *staged = &peer->staged_packet_queue;
-
-	if (likely(skb_queue_empty_lockless(staged)))
+	if (likely(skb_queue_empty_lockless(&peer->staged_packet_queue)))
 		return;
-	spin_lock_bh(&staged->lock);
-	skb_queue_splice_init(staged, packets);
-	spin_unlock_bh(&staged->lock);
+	wgi_send_unstage(peer, packets);
 }
 
 /*
