@@ -6,7 +6,7 @@
 #    was wrong on stderr, nothing on stdout, and (where strace works) not
 #    one netlink socket opened: parsing finishes before any request;
 #  - --help/-h/help: the verb's usage on stdout, exit status 0;
-#  - the unit tests (test/unit): CPU lists, JSON escaping and layout,
+#  - the unit tests (test/unit): CPU lists and bitmaps, JSON escaping and layout,
 #    parsing of split GET_TUNNEL replies;
 #  - the text lines and JSON `show` prints for sample data: exact text,
 #    valid JSON, no private or preshared key in it;
@@ -107,7 +107,7 @@ help() {
 # --- top level ---------------------------------------------------------
 bad "Invalid subcommand: \`frob'" frob
 run --help
-if [ "$rc" = 0 ] && [[ $out == *"assign: "* && $out == *"mode: "* && $out == *"-j"* ]]; then
+if [ "$rc" = 0 ] && [[ $out == *"assign: "* && $out == *"mode: "* && $out == *"workers: "* && $out == *"-j"* ]]; then
 	pass
 else
 	fail "wgaff --help lacks the new verbs (rc $rc)"
@@ -171,6 +171,21 @@ help mode -h
 help mode help
 help mode wg0 peer "$KEY" inline --help
 
+# --- workers -------------------------------------------------------------
+bad_usage "workers: missing interface" workers
+bad_usage "unknown word \`cpu' (expected cpus)" workers wg0 cpu 0-15
+bad_usage "cpus needs a CPU list" workers wg0 cpus
+bad "bad CPU list \`': the list is empty" workers wg0 cpus ""
+bad "bad CPU list \`3-1': range \`3-1' runs backwards" workers wg0 cpus 3-1
+bad "bad CPU list \`1,1': CPU 1 is listed twice" workers wg0 cpus 1,1
+bad "\`x' is not a CPU number (0-65535)" workers wg0 cpus 0,x
+bad "CPU 8192 is beyond the 8192 a worker set can name" workers wg0 cpus 0,8192
+bad_usage "unexpected argument \`extra'" workers wg0 cpus 0-1 extra
+bad "\`abcdefghijklmnop' is not an interface name" workers abcdefghijklmnop cpus 0
+help workers --help
+help workers -h
+help workers wg0 cpus 0-3 --help
+
 # --- show and the other verbs -------------------------------------------
 help show --help
 help show -h
@@ -198,6 +213,9 @@ run assign wg0 peer "$KEY" core 1
 if [[ $err == *"netlink family is not available"* ]]; then
 	[ "$rc" = 1 ] || fail "assign without the family -> exit $rc"
 	pass
+	run workers wg0 cpus 0-1
+	[[ $rc = 1 && $err == *"netlink family is not available"* ]] ||
+		fail "workers without the family -> exit $rc: $err"
 else
 	echo "# skipped: the wg-inline-ext family seems present here ($err)"
 fi
@@ -207,6 +225,7 @@ if [ -x "$UNIT" ]; then
 	"$UNIT" || fail "unit tests"
 	WG_COLOR_MODE=never "$UNIT" text >"$tmp/text"
 	cat >"$tmp/text.want" <<-'EOF'
+	  worker cpus: 0-3,8-11
 	  core: 7 (on core)
 	  mode: inline
 	  hand-offs: 12 tx, 0 rx
@@ -241,6 +260,7 @@ if [ -x "$UNIT" ]; then
 		ext, compat = docs[0]
 		assert ext["ifname"] == "wg\"0\\\x01\xff", repr(ext["ifname"])
 		assert ext["default_mode"] == "inline"
+		assert ext["worker_cpus"] == [0, 2], ext["worker_cpus"]
 		p = ext["peers"]
 		assert p[0]["core"] == 7 and p[0]["core_state"] == "on-core"
 		assert [c["cpu"] for c in p[0]["pcpu"]] == [1, 3, 7]
@@ -250,7 +270,7 @@ if [ -x "$UNIT" ]; then
 		assert p[1]["core"] is None and p[1]["core_state"] == "unassigned"
 		assert p[2]["core_state"] == "fallback" and p[2]["pcpu"] == []
 		assert "tunnel_id" not in p[3], "a peer without a tunnel has no ext keys"
-		assert "default_mode" not in compat
+		assert "default_mode" not in compat and "worker_cpus" not in compat
 		ext_keys = {"tunnel_id", "mode", "core", "core_state", "handoff_tx",
 			    "handoff_rx", "pcpu"}
 		assert not any(ext_keys & set(q) for q in compat["peers"])

@@ -271,11 +271,15 @@ static int wgi_dev_init(struct net_device *dev)
 					   dev->name);
 	if (!wg->handshake_wq)
 		goto err;
-	if (wgi_mode_device_init(wg))
+	if (wgi_workers_init(wg))
 		goto err_wq;
+	if (wgi_mode_device_init(wg))
+		goto err_workers;
 	wgi_ratelimiter_get();
 	return 0;
 
+err_workers:
+	wgi_workers_free(wg);
 err_wq:
 	destroy_workqueue(wg->handshake_wq);
 	wg->handshake_wq = NULL;
@@ -313,6 +317,7 @@ static void wgi_destruct(struct net_device *dev)
 	/* Drains handshake work and any initiation works still queued. */
 	destroy_workqueue(wg->handshake_wq);
 	wgi_mode_device_uninit(wg);
+	wgi_workers_free(wg);
 	skb_queue_purge(&wg->handshake_queue);
 	wgi_ratelimiter_put();
 	wgi_noise_static_identity_clear(&wg->static_identity);

@@ -14,6 +14,7 @@
 #include "index.h"
 #include "drops.h"
 #include "mode.h"
+#include "workers.h"
 
 struct wgi_device {
 	struct net_device *dev;
@@ -49,6 +50,8 @@ struct wgi_device {
 
 	/* The execution mode new tunnels start in; update_lock. */
 	enum wgi_tunnel_mode default_mode;
+	/* Where the parallel mode's crypt workers run; workers.c writes it. */
+	struct wgi_worker_set __rcu *workers;
 };
 
 /* Every wg-inline device of every netns; walk and modify under RTNL. */

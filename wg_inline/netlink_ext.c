@@ -23,6 +23,7 @@
 #include "peer.h"
 #include "placement.h"
 #include "tunnel_events.h"
+#include "workers.h"
 #include <wg_inline/events.h>
 
 static_assert(WG_KEY_LEN == WGI_PUBKEY_LEN);
@@ -36,6 +37,9 @@ static const struct nla_policy wgi_ext_policy[WGI_EXT_A_MAX + 1] = {
 	[WGI_EXT_A_MODE]	= NLA_POLICY_MAX(NLA_U8, WGI_TUNNEL_MODE_MAX),
 	[WGI_EXT_A_CORE]	= { .type = NLA_U32 },
 	[WGI_EXT_A_DEFAULT_MODE] = NLA_POLICY_MAX(NLA_U8, WGI_TUNNEL_MODE_MAX),
+	[WGI_EXT_A_WORKER_CPUS]	= NLA_POLICY_VALIDATE_FN(NLA_BINARY,
+							 wgi_workers_validate,
+							 WGI_WORKER_CPUS_MAX_LEN),
 	/* Read-only attributes are refused in requests. */
 	[WGI_EXT_A_TUNNEL_ID]	= { .type = NLA_REJECT },
 	[WGI_EXT_A_CORE_STATE]	= { .type = NLA_REJECT },
@@ -148,15 +152,24 @@ static int wgi_ext_set_tunnel(struct sk_buff *skb, struct genl_info *info)
 static int wgi_ext_set_device_locked(struct wgi_device *wg,
 				     struct genl_info *info)
 {
+	struct nlattr *workers = info->attrs[WGI_EXT_A_WORKER_CPUS];
 	struct nlattr *mode = info->attrs[WGI_EXT_A_DEFAULT_MODE];
 	int ret;
 
-	if (!mode)
-		return 0;
-	ret = wgi_mode_check(nla_get_u8(mode), info->extack);
-	if (!ret)
+	/* The mode is checked first: the worker set is the last refusal. */
+	if (mode) {
+		ret = wgi_mode_check(nla_get_u8(mode), info->extack);
+		if (ret)
+			return ret;
+	}
+	if (workers) {
+		ret = wgi_workers_set(wg, workers, info->extack);
+		if (ret)
+			return ret;
+	}
+	if (mode)
 		wg->default_mode = nla_get_u8(mode);
-	return ret;
+	return 0;
 }
 
 static int wgi_ext_set_device(struct sk_buff *skb, struct genl_info *info)
@@ -178,7 +191,8 @@ static int wgi_ext_get_device_locked(struct wgi_device *wg,
 	if (!hdr ||
 	    nla_put_u32(msg, WGI_EXT_A_IFINDEX, wg->dev->ifindex) ||
 	    nla_put_string(msg, WGI_EXT_A_IFNAME, wg->dev->name) ||
-	    nla_put_u8(msg, WGI_EXT_A_DEFAULT_MODE, wg->default_mode)) {
+	    nla_put_u8(msg, WGI_EXT_A_DEFAULT_MODE, wg->default_mode) ||
+	    wgi_workers_put(msg, wg)) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}

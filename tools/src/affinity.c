@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * assign and mode: a tunnel's CPU core and execution mode, over the
- * wg-inline-ext family. Every argument is checked before the first
- * netlink request.
+ * assign, mode and workers: a tunnel's CPU core and execution mode, and a
+ * device's worker CPUs, over the wg-inline-ext family. Every argument is
+ * checked before the first netlink request.
  */
 #include <errno.h>
 #include <net/if.h>
@@ -33,6 +33,15 @@ static void mode_usage(FILE *f)
 	fprintf(f,
 		"Usage: %s mode <interface> [peer <base64 public key>] { inline | parallel }\n"
 		"Without a peer: the device's default mode, and every tunnel it has now.\n",
+		prog_name);
+}
+
+static void workers_usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: %s workers <interface> [cpus <cpu list>]\n"
+		"The CPUs the parallel mode's crypt workers of the device may run on\n"
+		"(all of them online); without cpus, prints the current set.\n",
 		prog_name);
 }
 
@@ -314,4 +323,87 @@ int mode_main(int argc, char **argv)
 	if (argc > m + 1)
 		return usage_error("mode", mode_usage, "unexpected argument `%s'", argv[m + 1]);
 	return peer ? mode_peer(argv[1], key, mode) : mode_device(argv[1], mode);
+}
+
+/* ------------------------------------------------------------------ */
+/* workers */
+
+/* The most CPUs WGI_EXT_A_WORKER_CPUS can name. */
+#define WORKER_CPUS_MAX (WGI_WORKER_CPUS_MAX_LEN * 8U)
+
+static int workers_show(const char *ifname)
+{
+	struct cpu_list l;
+	char buf[4096];
+	uint8_t mode;
+	int ret = ext_get_device(ifname, &mode, &l);
+
+	if (ret) {
+		report("workers", ifname, NULL, ret);
+		return 1;
+	}
+	cpulist_format(&l, buf, sizeof(buf));
+	printf("%s\n", buf);
+	cpulist_free(&l);
+	return 0;
+}
+
+static int workers_set(const char *ifname, const struct cpu_list *l)
+{
+	int ret = ext_set_workers(ifname, l);
+
+	if (ret) {
+		report("workers", ifname, NULL, ret);
+		return 1;
+	}
+	return 0;
+}
+
+/* cpus <list>: argv[0] is "cpus". */
+static int workers_set_args(const char *ifname, int argc, char **argv)
+{
+	struct cpu_list l;
+	char err[ERR_LEN];
+	size_t i;
+	int ret;
+
+	if (argc < 2)
+		return usage_error("workers", workers_usage, "cpus needs a CPU list");
+	if (!cpulist_parse(argv[1], &l, err, sizeof(err))) {
+		fprintf(stderr, "%s: workers: bad CPU list `%s': %s\n", prog_name, argv[1], err);
+		return 1;
+	}
+	if (argc > 2) {
+		cpulist_free(&l);
+		return usage_error("workers", workers_usage, "unexpected argument `%s'", argv[2]);
+	}
+	for (i = 0; i < l.n; i++) {
+		if (l.cpus[i] >= WORKER_CPUS_MAX) {
+			fprintf(stderr, "%s: workers: CPU %u is beyond the %u a worker set can name\n",
+				prog_name, l.cpus[i], WORKER_CPUS_MAX);
+			cpulist_free(&l);
+			return 1;
+		}
+	}
+	ret = workers_set(ifname, &l);
+	cpulist_free(&l);
+	return ret;
+}
+
+int workers_main(int argc, char **argv)
+{
+	if (wants_help(argc, argv)) {
+		workers_usage(stdout);
+		return 0;
+	}
+	if (argc < 2)
+		return usage_error("workers", workers_usage, "missing interface");
+	if (!check_ifname("workers", argv[1]))
+		return 1;
+	if (argc == 2)
+		return workers_show(argv[1]);
+	if (strcmp(argv[2], "cpus"))
+		return usage_error("workers", workers_usage, "unknown word `%s' (expected cpus)",
+				   argv[2]);
+	return workers_set_args(argv[1], argc - 2, argv + 2);
 }

@@ -117,3 +117,54 @@ void cpulist_free(struct cpu_list *l)
 	l->cpus = NULL;
 	l->n = 0;
 }
+
+void cpulist_to_bitmap(const struct cpu_list *l, uint32_t **words, size_t *n_words)
+{
+	uint32_t max = 0;
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->cpus[i] > max)
+			max = l->cpus[i];
+	*n_words = max / 32 + 1;
+	*words = xcalloc(*n_words, sizeof(**words));
+	for (i = 0; i < l->n; i++)
+		(*words)[l->cpus[i] / 32] |= 1U << (l->cpus[i] % 32);
+}
+
+void cpulist_from_bitmap(const uint32_t *words, size_t n_words, struct cpu_list *l)
+{
+	size_t w, n = 0;
+	unsigned int b;
+
+	for (w = 0; w < n_words; w++)
+		n += (size_t)__builtin_popcount(words[w]);
+	l->cpus = xcalloc(n ? n : 1, sizeof(*l->cpus));
+	l->n = 0;
+	for (w = 0; w < n_words; w++)
+		for (b = 0; b < 32; b++)
+			if (words[w] & (1U << b))
+				l->cpus[l->n++] = (uint32_t)(w * 32 + b);
+}
+
+void cpulist_format(const struct cpu_list *l, char *buf, size_t len)
+{
+	size_t i = 0, j, off = 0;
+	int n;
+
+	if (len)
+		buf[0] = '\0';
+	while (i < l->n && off < len) {
+		for (j = i; j + 1 < l->n && l->cpus[j + 1] == l->cpus[j] + 1; j++)
+			;
+		if (j == i)
+			n = snprintf(buf + off, len - off, "%s%u", i ? "," : "", l->cpus[i]);
+		else
+			n = snprintf(buf + off, len - off, "%s%u-%u", i ? "," : "",
+				     l->cpus[i], l->cpus[j]);
+		if (n < 0)
+			return;
+		off += (size_t)n;
+		i = j + 1;
+	}
+}

@@ -28,4 +28,15 @@ bool cpu_parse(const char *s, uint32_t *cpu);
 bool cpulist_parse(const char *s, struct cpu_list *l, char *err, size_t err_len);
 void cpulist_free(struct cpu_list *l);
 
+/*
+ * A CPU bitmap as WGI_EXT_A_WORKER_CPUS carries it: 32-bit words, bit B
+ * of word W for CPU 32 * W + B. cpulist_to_bitmap allocates the fewest
+ * words that hold @l (*@words to be freed); cpulist_from_bitmap lists
+ * the CPUs of a bitmap in ascending order into @l.
+ */
+void cpulist_to_bitmap(const struct cpu_list *l, uint32_t **words, size_t *n_words);
+void cpulist_from_bitmap(const uint32_t *words, size_t n_words, struct cpu_list *l);
+/* "0-3,8,10-11" for an ascending list, into @buf (truncated to @len). */
+void cpulist_format(const struct cpu_list *l, char *buf, size_t len);
+
 #endif

@@ -389,42 +389,59 @@ int ext_set_tunnel(const char *ifname, const uint8_t key[WG_KEY_SIZE],
 	return ext_transact(nlh, NULL, NULL);
 }
 
-struct default_mode_reply {
-	bool have;
+struct device_reply {
+	bool have_mode, have_workers;
 	uint8_t mode;
+	struct cpu_list workers;
 };
 
 static int get_device_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct default_mode_reply *r = data;
+	struct device_reply *r = data;
 	const struct nlattr *attr;
 
 	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr)) {
-		if (mnl_attr_get_type(attr) == WGI_EXT_A_DEFAULT_MODE &&
-		    mnl_attr_validate(attr, MNL_TYPE_U8) >= 0) {
-			r->mode = mnl_attr_get_u8(attr);
-			r->have = true;
+		switch (mnl_attr_get_type(attr)) {
+		case WGI_EXT_A_DEFAULT_MODE:
+			if (mnl_attr_validate(attr, MNL_TYPE_U8) >= 0) {
+				r->mode = mnl_attr_get_u8(attr);
+				r->have_mode = true;
+			}
+			break;
+		case WGI_EXT_A_WORKER_CPUS:
+			if (r->have_workers || mnl_attr_get_payload_len(attr) % 4)
+				break;
+			cpulist_from_bitmap(mnl_attr_get_payload(attr),
+					    mnl_attr_get_payload_len(attr) / 4, &r->workers);
+			r->have_workers = true;
+			break;
 		}
 	}
 	return 0;
 }
 
-int ext_get_default_mode(const char *ifname, uint8_t *mode)
+int ext_get_device(const char *ifname, uint8_t *default_mode,
+		   struct cpu_list *workers)
 {
-	struct default_mode_reply r = { 0 };
+	struct device_reply r = { 0 };
 	int ret;
 
 	ext.extack[0] = '\0';
+	memset(workers, 0, sizeof(*workers));
 	ret = ext_available();
 	if (ret)
 		return ret;
 	ret = ext_transact(ext_msg(WGI_EXT_CMD_GET_DEVICE, 0, ifname),
 			   get_device_cb, &r);
-	if (!ret && !r.have)
+	if (!ret && (!r.have_mode || !r.have_workers))
 		ret = -EBADMSG;
-	if (!ret)
-		*mode = r.mode;
-	return ret;
+	if (ret) {
+		cpulist_free(&r.workers);
+		return ret;
+	}
+	*default_mode = r.mode;
+	*workers = r.workers;
+	return 0;
 }
 
 int ext_set_default_mode(const char *ifname, uint8_t mode)
@@ -439,4 +456,27 @@ int ext_set_default_mode(const char *ifname, uint8_t mode)
 	nlh = ext_msg(WGI_EXT_CMD_SET_DEVICE, 0, ifname);
 	mnl_attr_put_u8(nlh, WGI_EXT_A_DEFAULT_MODE, mode);
 	return ext_transact(nlh, NULL, NULL);
+}
+
+int ext_set_workers(const char *ifname, const struct cpu_list *cpus)
+{
+	struct nlmsghdr *nlh;
+	uint32_t *words;
+	size_t n_words;
+	int ret;
+
+	ext.extack[0] = '\0';
+	cpulist_to_bitmap(cpus, &words, &n_words);
+	if (n_words * sizeof(*words) > WGI_WORKER_CPUS_MAX_LEN) {
+		free(words);
+		return -E2BIG;
+	}
+	ret = ext_available();
+	if (!ret) {
+		nlh = ext_msg(WGI_EXT_CMD_SET_DEVICE, 0, ifname);
+		mnl_attr_put(nlh, WGI_EXT_A_WORKER_CPUS, n_words * sizeof(*words), words);
+		ret = ext_transact(nlh, NULL, NULL);
+	}
+	free(words);
+	return ret;
 }

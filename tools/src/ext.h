@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <linux/netlink.h>
+#include "cpulist.h"
 #include "curve25519.h"
 
 struct ext_pcpu {
@@ -53,10 +54,14 @@ struct ext_tunnel_change {
 int ext_available(void);
 int ext_get_tunnels(const char *ifname, const uint8_t *only_key,
 		    struct ext_tunnels *out);
-int ext_get_default_mode(const char *ifname, uint8_t *mode);
+/* GET_DEVICE: the default mode, and the worker CPUs (to cpulist_free). */
+int ext_get_device(const char *ifname, uint8_t *default_mode,
+		   struct cpu_list *workers);
 int ext_set_tunnel(const char *ifname, const uint8_t key[WG_KEY_SIZE],
 		   const struct ext_tunnel_change *change);
 int ext_set_default_mode(const char *ifname, uint8_t mode);
+/* SET_DEVICE: the worker CPU set; -E2BIG beyond what the attribute holds. */
+int ext_set_workers(const char *ifname, const struct cpu_list *cpus);
 const char *ext_extack(void);
 void ext_close(void);
 

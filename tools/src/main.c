@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * wgaff: configure wg-inline (and WireGuard) interfaces. The WireGuard
- * verbs and their output follow wg(8); assign and mode (CPU affinity and
- * execution mode) speak the wg-inline-ext family.
+ * verbs and their output follow wg(8); assign, mode and workers (CPU
+ * affinity, execution mode, worker CPUs) speak the wg-inline-ext family.
  */
 #include <stdio.h>
 #include <string.h>
@@ -34,6 +34,7 @@ static const struct verb verbs[] = {
 	{ "pubkey", pubkey_main, "Reads a private key from stdin and writes a public key to stdout" },
 	{ "assign", assign_main, "Pins tunnels to CPU cores: one peer, or all of them spread over a CPU list" },
 	{ "mode", mode_main, "Sets the execution mode (inline or parallel) of a tunnel, or of a device and its tunnels" },
+	{ "workers", workers_main, "Sets or prints the CPUs a device's parallel-mode crypt workers run on" },
 	{ "monitor", monitor_main, "Prints tunnel events as they happen (-j: JSON lines)" },
 };
 
@@ -55,7 +56,7 @@ static void usage(FILE *f)
 	fprintf(f, "You may pass `--help' to any of these subcommands to view usage.\n");
 	fprintf(f, "`show ... -j' (or --json, -p/--pretty indented) prints JSON.\n");
 	fprintf(f, "--compat talks to the \"wireguard\" family instead of \"wg-inline\";\n");
-	fprintf(f, "assign and mode always use \"wg-inline-ext\", and show adds its lines\n");
+	fprintf(f, "assign, mode and workers always use \"wg-inline-ext\", and show adds its lines\n");
 	fprintf(f, "and keys only without --compat.\n");
 }
 

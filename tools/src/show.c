@@ -206,6 +206,8 @@ static void pretty_print(struct wg_device *dev, struct show_ext *x)
 	struct wg_peer *peer;
 
 	pretty_device(dev);
+	if (x)
+		show_ext_pretty_device(x);
 	if (dev->first_peer) {
 		device_sort_peers(dev);
 		term_printf("\n");
@@ -396,7 +398,7 @@ static void pretty_print_ext(struct wg_device *dev)
 {
 	struct show_ext x;
 
-	show_ext_load(&x, dev->name, false);
+	show_ext_load(&x, dev->name, true);
 	pretty_print(dev, &x);
 	show_ext_free(&x);
 }

@@ -14,13 +14,15 @@ void show_ext_load(struct show_ext *x, const char *ifname, bool with_device)
 		return;
 	x->have_tunnels = !ext_get_tunnels(ifname, NULL, &x->tunnels);
 	if (x->have_tunnels && with_device)
-		x->have_default_mode = !ext_get_default_mode(ifname, &x->default_mode);
+		x->have_default_mode = !ext_get_device(ifname, &x->default_mode,
+						       &x->workers);
 }
 
 void show_ext_free(struct show_ext *x)
 {
 	if (x->have_tunnels)
 		ext_tunnels_free(&x->tunnels);
+	cpulist_free(&x->workers);
 	memset(x, 0, sizeof(*x));
 }
 
@@ -75,6 +77,16 @@ static const char *core_str(char buf[CORE_STR_LEN], const struct ext_tunnel *t)
 		break;
 	}
 	return buf;
+}
+
+void show_ext_pretty_device(const struct show_ext *x)
+{
+	char buf[256];
+
+	if (!x->have_default_mode)
+		return;
+	cpulist_format(&x->workers, buf, sizeof(buf));
+	term_printf("  " TERM_BOLD "worker cpus" TERM_RESET ": %s\n", buf);
 }
 
 void show_ext_pretty_peer(const struct ext_tunnel *t)

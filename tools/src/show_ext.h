@@ -14,8 +14,9 @@
 struct show_ext {
 	bool have_tunnels;
 	struct ext_tunnels tunnels;
-	bool have_default_mode;
+	bool have_default_mode;	/* and then worker CPUs too */
 	uint8_t default_mode;
+	struct cpu_list workers;
 };
 
 /* Never fails: what cannot be read is left out. */
@@ -30,6 +31,8 @@ const struct ext_tunnel *show_ext_tunnel(struct show_ext *x,
 const char *show_ext_mode_str(char buf[SHOW_EXT_STR_LEN], uint8_t mode);
 const char *show_ext_core_state_str(char buf[SHOW_EXT_STR_LEN], uint8_t state);
 
+/* The text view's lines for the device, after wg's own lines. */
+void show_ext_pretty_device(const struct show_ext *x);
 /* The text view's lines for one peer, after wg's own lines. */
 void show_ext_pretty_peer(const struct ext_tunnel *t);
 

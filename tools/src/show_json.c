@@ -91,6 +91,7 @@ void json_device(struct json *j, const struct wg_device *dev, struct show_ext *x
 {
 	char buf[SHOW_EXT_STR_LEN];
 	const struct wg_peer *peer;
+	size_t i;
 
 	json_begin_object(j);
 	json_kv_string(j, "ifname", dev->name);
@@ -101,8 +102,14 @@ void json_device(struct json *j, const struct wg_device *dev, struct show_ext *x
 		json_kv_null(j, "public_key");
 	json_kv_u64(j, "listen_port", dev->listen_port);
 	json_kv_u64(j, "fwmark", dev->fwmark);
-	if (x && x->have_default_mode)
+	if (x && x->have_default_mode) {
 		json_kv_string(j, "default_mode", show_ext_mode_str(buf, x->default_mode));
+		json_key(j, "worker_cpus");
+		json_begin_array(j);
+		for (i = 0; i < x->workers.n; i++)
+			json_u64(j, x->workers.cpus[i]);
+		json_end_array(j);
+	}
 	json_key(j, "peers");
 	json_begin_array(j);
 	for_each_peer(dev, peer)

@@ -81,6 +81,32 @@ static void check_bad_list(const char *in, const char *want_err)
 	}
 }
 
+/* @in to a bitmap of @want_words words and back, formatted as @want. */
+static void check_bitmap(const char *in, size_t want_words, const char *want)
+{
+	struct cpu_list l, back;
+	char err[160], got[256];
+	uint32_t *words;
+	size_t n;
+
+	if (!cpulist_parse(in, &l, err, sizeof(err))) {
+		fprintf(stderr, "FAILED: `%s' refused: %s\n", in, err);
+		failures++;
+		return;
+	}
+	cpulist_to_bitmap(&l, &words, &n);
+	CHECK(n == want_words);
+	cpulist_from_bitmap(words, n, &back);
+	cpulist_format(&back, got, sizeof(got));
+	if (strcmp(got, want)) {
+		fprintf(stderr, "FAILED: `%s' -> bitmap -> `%s', want `%s'\n", in, got, want);
+		failures++;
+	}
+	free(words);
+	cpulist_free(&back);
+	cpulist_free(&l);
+}
+
 static void test_cpulist(void)
 {
 	uint32_t cpu;
@@ -108,6 +134,14 @@ static void test_cpulist(void)
 	check_bad_list("0-99999999999999999999", "not a CPU number");
 	check_bad_list("2-4,3", "CPU 3 is listed twice");
 	check_bad_list("1,1", "CPU 1 is listed twice");
+
+	check_bitmap("0", 1, "0");
+	check_bitmap("31", 1, "31");
+	check_bitmap("32", 2, "32");
+	check_bitmap("7,3,1,2", 1, "1-3,7");
+	check_bitmap("0-15", 1, "0-15");
+	check_bitmap("0,2,4-7,64-65,100", 4, "0,2,4-7,64-65,100");
+	check_bitmap("8191", 256, "8191");
 
 	CHECK(cpu_parse("0", &cpu) && cpu == 0);
 	CHECK(cpu_parse("99", &cpu) && cpu == 99);
@@ -324,6 +358,12 @@ static void demo_text(void)
 	struct ext_tunnels ts;
 	size_t i;
 
+	struct show_ext x = { .have_default_mode = true };
+	uint32_t workers = 0xf0f;	/* CPUs 0-3 and 8-11 */
+
+	cpulist_from_bitmap(&workers, 1, &x.workers);
+	show_ext_pretty_device(&x);
+	show_ext_free(&x);
 	sample_tunnels(&ts);
 	for (i = 0; i < ts.n; i++)
 		show_ext_pretty_peer(&ts.t[i]);
@@ -376,8 +416,10 @@ static void demo_json(bool pretty)
 	struct wg_device *dev = sample_device();
 	struct show_ext x = { .have_tunnels = true, .have_default_mode = true,
 			      .default_mode = WGI_TUNNEL_MODE_INLINE };
+	uint32_t workers = 0x5;	/* CPUs 0 and 2 */
 	struct json j;
 
+	cpulist_from_bitmap(&workers, 1, &x.workers);
 	sample_tunnels(&x.tunnels);
 	json_init(&j, stdout, pretty);
 	json_begin_array(&j);

@@ -132,11 +132,21 @@ enum wgallowedip_attribute {
  *   (WGI_CORE_NONE unassigns). The core must be an online CPU.
  *
  * WGI_EXT_CMD_GET_DEVICE (doit)
- *   IFINDEX or IFNAME; reply: IFINDEX, IFNAME, DEFAULT_MODE.
+ *   IFINDEX or IFNAME; reply: IFINDEX, IFNAME, DEFAULT_MODE, WORKER_CPUS.
  *
  * WGI_EXT_CMD_SET_DEVICE
- *   IFINDEX or IFNAME, DEFAULT_MODE: the mode tunnels created from now on
- *   start in.
+ *   IFINDEX or IFNAME, and any of DEFAULT_MODE (the mode tunnels created
+ *   from now on start in) and WORKER_CPUS (the CPUs the parallel mode's
+ *   crypt workers may run on; every one of them online, at least one).
+ *   Everything is checked before anything changes.
+ *
+ * WGI_EXT_A_WORKER_CPUS is a CPU bitmap: an array of __u32 words in host
+ * byte order, bit B of word W standing for CPU 32 * W + B; 4 to
+ * WGI_WORKER_CPUS_MAX_LEN bytes, a multiple of 4. A request may be
+ * shorter or longer than the machine needs (missing words are zero), but
+ * must not name a CPU the machine cannot have. The reply covers
+ * nr_cpu_ids CPUs. A device starts with every possible CPU; while none
+ * of its worker CPUs is online, the work runs where it is queued.
  *
  * WGI_EXT_CMD_EVENT (multicast group WG_INLINE_EXT_MCGRP_EVENTS, joining
  * it needs CAP_NET_ADMIN; sent in the device's namespace)
@@ -147,6 +157,9 @@ enum wgallowedip_attribute {
  */
 #define WG_INLINE_EXT_GENL_NAME "wg-inline-ext"
 #define WG_INLINE_EXT_GENL_VERSION 1
+
+/* WGI_EXT_A_WORKER_CPUS: at most 8192 CPUs. */
+#define WGI_WORKER_CPUS_MAX_LEN 1024
 
 /* WGI_EXT_A_CORE value meaning "no core assigned". */
 #define WGI_CORE_NONE 0xffffffffU
@@ -225,6 +238,7 @@ enum wgi_ext_attribute {
 	WGI_EXT_A_DEVICE_UP,		/* NLA_U8, 0 or 1, events only */
 	WGI_EXT_A_LISTEN_PORT,		/* NLA_U16, events only */
 	WGI_EXT_A_ENDPOINT,		/* sockaddr_in or sockaddr_in6, events only */
+	WGI_EXT_A_WORKER_CPUS,		/* binary: CPU bitmap, see above */
 	__WGI_EXT_A_LAST
 };
 #define WGI_EXT_A_MAX (__WGI_EXT_A_LAST - 1)
