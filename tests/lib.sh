@@ -136,14 +136,21 @@ genpsk() {
 }
 
 # A tunnel endpoint of one of three implementations in namespace NS:
-#   wgi    our module, default link kind "wg-inline", configured by wgaff
+#   wgi    our module, default link kind "wg-inline", configured by wgaff;
+#          its tunnels start in the execution mode $WGI_MODE if set
 #   stock  the kernel's wireguard.ko, configured by wg
 #   go     wireguard-go (userspace), configured by wg
 # wg_dev IMPL NS DEV creates it; wg_cfg IMPL NS DEV ARGS... runs "set".
 wg_dev() {
 	local impl=$1 ns=$2 dev=$3
 	case $impl in
-	wgi) n "$ns" ip link add "$dev" type wg-inline ;;
+	wgi)
+		n "$ns" ip link add "$dev" type wg-inline
+		if [ -n "${WGI_MODE:-}" ]; then
+			n "$ns" "$WGAFF" mode "$dev" "$WGI_MODE" >/dev/null ||
+				die "cannot make $WGI_MODE the default mode of $dev"
+		fi
+		;;
 	stock) n "$ns" ip link add "$dev" type wireguard ;;
 	go)
 		modprobe tun

@@ -55,9 +55,40 @@ void wgi_send_flush_staged(struct wgi_peer *peer);
 void wgi_send_stage(struct wgi_peer *peer, struct sk_buff_head *list);
 /*
  * Encrypts and sends @packets with the current session, on this core;
- * without a usable session they are staged. Every mode's TX ends here.
+ * without a usable session they are staged. Every mode's TX ends here,
+ * whole (inline) or in the steps below (parallel: meta where the packet
+ * is queued, seal in a crypt worker, emit and finish in the tunnel's
+ * order).
  */
 void wgi_send_data_packets(struct wgi_peer *peer, struct sk_buff_head *packets);
+
+/* What a plaintext packet's message needs from it before it is sealed. */
+struct wgi_send_meta {
+	unsigned int plain_len;
+	u8 ds;		/* the outer DS field */
+};
+
+/* Where a batch stands after sending, for the timers. */
+struct wgi_send_result {
+	bool sent_any;
+	bool sent_data;
+};
+
+void wgi_send_data_meta(const struct sk_buff *skb, struct wgi_send_meta *meta);
+/*
+ * Seals @skb in place with @kp and @nonce, counted on this CPU; false:
+ * it failed, the caller drops it (tx_encrypt_failed). BH disabled.
+ */
+bool wgi_send_data_seal(struct wgi_peer *peer, struct wgi_keypair *kp,
+			struct sk_buff *skb, u64 nonce,
+			const struct wgi_send_meta *meta);
+/* Sends a sealed message (consumed), counted on this CPU. BH disabled. */
+void wgi_send_data_emit(struct wgi_peer *peer, struct sk_buff *skb,
+			const struct wgi_send_meta *meta,
+			struct wgi_send_result *res);
+/* After a batch: the timers, and a handshake if @kp (or NULL) wants one. */
+void wgi_send_data_finish(struct wgi_peer *peer, struct wgi_keypair *kp,
+			  const struct wgi_send_result *res);
 
 /* receive.c */
 int wgi_receive(struct sock *sk, struct sk_buff *skb);	/* encap_rcv */
@@ -66,16 +97,48 @@ int wgi_napi_poll(struct napi_struct *napi, int budget);
 /* A data message at skb->data: finds its session, then peer->ops decides. */
 void wgi_receive_data(struct wgi_device *wg, struct sk_buff *skb);
 /*
- * The same, for a message a mode moved to @peer's context: opened on
- * this core, if its session still belongs to @peer.
+ * The session of a data message a mode moved to @peer's context, looked
+ * up again (it may have ended meanwhile), with a reference; NULL (and
+ * @skb dropped) if it no longer belongs to @peer.
  */
+struct wgi_keypair *wgi_receive_data_session(struct wgi_peer *peer,
+					     struct sk_buff *skb);
+/* That, then wgi_receive_data_packet on this core. */
 void wgi_receive_data_here(struct wgi_peer *peer, struct sk_buff *skb);
 /*
  * Opens one data message, then the post-authentication bookkeeping
  * (endpoint, timers, session confirmation) and delivery to the tunnel's
- * NAPI, on this core. Every mode's RX ends here.
+ * NAPI, on this core. Every mode's RX ends here, whole (inline) or in
+ * the steps below (parallel: meta where the message is queued, open in a
+ * crypt worker, opened in the tunnel's order).
  */
 void wgi_receive_data_packet(struct wgi_peer *peer, struct wgi_keypair *kp,
 			     struct sk_buff *skb);
+
+/* What a data message's opening needs from it, read before. */
+struct wgi_receive_meta {
+	u64 counter;
+	unsigned int msg_len;	/* the message as received */
+	u8 outer_ds;		/* the outer DS field */
+};
+
+void wgi_receive_data_meta(const struct sk_buff *skb,
+			   struct wgi_receive_meta *meta);
+/*
+ * Authenticates and decrypts @skb in place, counted on this CPU; false:
+ * the caller drops it for *@why. BH disabled.
+ */
+bool wgi_receive_data_open(struct wgi_peer *peer, struct wgi_keypair *kp,
+			   struct sk_buff *skb,
+			   const struct wgi_receive_meta *meta,
+			   enum wgi_drop_reason *why);
+/*
+ * The rest, in the tunnel's order: the replay window, what an authentic
+ * message tells about the peer, the inner packet's checks, delivery to
+ * the tunnel's NAPI on this CPU. BH disabled.
+ */
+void wgi_receive_data_opened(struct wgi_peer *peer, struct wgi_keypair *kp,
+			     struct sk_buff *skb,
+			     const struct wgi_receive_meta *meta);
 
 #endif

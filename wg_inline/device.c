@@ -236,7 +236,7 @@ static netdev_tx_t wgi_start_xmit(struct sk_buff *skb, struct net_device *dev)
 		ret = -ENOMEM;
 		goto err_peer;
 	}
-	READ_ONCE(peer->ops)->xmit(peer, &packets);
+	wgi_mode_xmit(peer, &packets);
 	wgi_peer_put(peer);
 	return NETDEV_TX_OK;
 

@@ -52,6 +52,8 @@ struct wgi_device {
 	enum wgi_tunnel_mode default_mode;
 	/* Where the parallel mode's crypt workers run; workers.c writes it. */
 	struct wgi_worker_set __rcu *workers;
+	/* The parallel mode's crypt queues and workers (parallel.c). */
+	struct wgi_parallel *parallel;
 };
 
 /* Every wg-inline device of every netns; walk and modify under RTNL. */

@@ -36,7 +36,9 @@
 	X(RX_HANDSHAKE_RATELIMITED, "rx_handshake_ratelimited")		\
 	X(RX_COOKIE_REPLY_SENT, "rx_cookie_reply_sent")			\
 	X(TX_HANDOFF_OVERFLOW, "tx_handoff_overflow")			\
-	X(RX_HANDOFF_OVERFLOW, "rx_handoff_overflow")
+	X(RX_HANDOFF_OVERFLOW, "rx_handoff_overflow")			\
+	X(TX_CRYPT_QUEUE_FULL, "tx_crypt_queue_full")			\
+	X(RX_CRYPT_QUEUE_FULL, "rx_crypt_queue_full")
 
 enum wgi_drop_reason {
 #define WGI_DROP_ENUM(name, str) WGI_DROP_##name,

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The table of execution modes and the only code that writes a tunnel's
- * mode (peer->ops). Today a tunnel gets its mode when it is created;
- * switching a running tunnel is the next step and will live here too:
- * park TX in the staging queue, stop the tunnel's NAPI, drain the old
+ * mode (peer->ops). Today a tunnel gets its mode when it is created (the
+ * device's default mode); switching a running tunnel is the next step
+ * and will live here too: park TX, stop the tunnel's NAPI, drain the old
  * mode, swap ops, restart, flush (see docs/architecture.md).
  */
 #include <linux/netlink.h>
@@ -13,7 +13,15 @@
 
 static const struct wgi_mode_ops *const wgi_modes[__WGI_TUNNEL_MODE_MAX] = {
 	[WGI_TUNNEL_MODE_INLINE] = &wgi_inline_ops,
+	[WGI_TUNNEL_MODE_PARALLEL] = &wgi_parallel_ops,
 };
+
+void wgi_mode_xmit(struct wgi_peer *peer, struct sk_buff_head *packets)
+{
+	rcu_read_lock_bh();
+	READ_ONCE(peer->ops)->xmit(peer, packets);
+	rcu_read_unlock_bh();
+}
 
 const struct wgi_mode_ops *wgi_mode_ops(enum wgi_tunnel_mode mode)
 {
@@ -97,7 +105,7 @@ int wgi_mode_set(struct wgi_peer *peer, enum wgi_tunnel_mode mode,
 		return ret;
 	if (peer->ops->mode == mode)
 		return 0;
-	/* Only inline exists yet, so no tunnel can be in another mode. */
+	/* A tunnel gets its mode when it is created, for now. */
 	NL_SET_ERR_MSG(extack, "switching execution modes is not implemented yet");
 	return -EOPNOTSUPP;
 }

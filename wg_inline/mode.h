@@ -11,6 +11,7 @@
 
 #include <linux/skbuff.h>
 #include <linux/smp.h>
+#include <linux/workqueue.h>
 #include <linux/wg_inline.h>
 
 struct wgi_device;
@@ -29,7 +30,9 @@ struct wgi_mode_ops {
 	/*
 	 * Gives back, oldest first, every packet the mode holds for the
 	 * tunnel: plaintext on @tx, data messages on @rx. The caller has
-	 * stopped the tunnel's NAPI, so nothing is being worked on.
+	 * stopped the tunnel's NAPI and keeps new packets away (the tunnel
+	 * is dead, or the device down). A packet the mode cannot give back
+	 * (already encrypted) it finishes first, in order. Process context.
 	 */
 	void (*drain)(struct wgi_peer *peer, struct sk_buff_head *tx,
 		      struct sk_buff_head *rx);
@@ -58,8 +61,26 @@ struct wgi_handoff {
 	unsigned long flags;		/* WGI_HANDOFF_KICKED */
 };
 
-extern const struct wgi_mode_ops wgi_inline_ops;
+/*
+ * The parallel mode's per-tunnel state: the tunnel's packets in the order
+ * they were queued, while crypt workers seal or open them, until the
+ * tunnel's ordered stage sends or delivers them.
+ */
+struct wgi_parallel_peer {
+	struct sk_buff_head tx;		/* plaintext being sealed */
+	struct sk_buff_head rx;		/* data messages being opened */
+	struct work_struct stage;	/* the ordered stage, on the tunnel's core */
+};
 
+extern const struct wgi_mode_ops wgi_inline_ops;
+extern const struct wgi_mode_ops wgi_parallel_ops;
+
+/*
+ * Hands @packets to the tunnel's mode, from any context: an RCU-bh read
+ * side around the call lets a mode switch wait for every caller that
+ * may still be in the old mode (synchronize_net).
+ */
+void wgi_mode_xmit(struct wgi_peer *peer, struct sk_buff_head *packets);
 /* The ops of @mode, or NULL if this build does not implement it. */
 const struct wgi_mode_ops *wgi_mode_ops(enum wgi_tunnel_mode mode);
 int wgi_mode_device_init(struct wgi_device *wg);

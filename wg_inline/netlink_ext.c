@@ -294,7 +294,11 @@ static int wgi_ext_put_cpu(struct sk_buff *skb, int cpu,
 	    nla_put_u64_64bit(skb, WGI_EXT_PCPU_A_HANDOFF_TX,
 			      w->handoff_tx, WGI_EXT_PCPU_A_PAD) ||
 	    nla_put_u64_64bit(skb, WGI_EXT_PCPU_A_HANDOFF_RX,
-			      w->handoff_rx, WGI_EXT_PCPU_A_PAD)) {
+			      w->handoff_rx, WGI_EXT_PCPU_A_PAD) ||
+	    nla_put_u64_64bit(skb, WGI_EXT_PCPU_A_SENT_PKTS,
+			      w->sent_pkts, WGI_EXT_PCPU_A_PAD) ||
+	    nla_put_u64_64bit(skb, WGI_EXT_PCPU_A_DELIVERED_PKTS,
+			      w->delivered_pkts, WGI_EXT_PCPU_A_PAD)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
@@ -305,7 +309,7 @@ static int wgi_ext_put_cpu(struct sk_buff *skb, int cpu,
 static bool wgi_ext_cpu_worked(const struct wgi_peer_cpu_work *w)
 {
 	return w->encrypted_pkts || w->decrypted_pkts || w->handoff_tx ||
-	       w->handoff_rx;
+	       w->handoff_rx || w->sent_pkts || w->delivered_pkts;
 }
 
 /*

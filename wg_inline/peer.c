@@ -22,6 +22,14 @@ static void wgi_peer_init_queues(struct wgi_peer *peer)
 {
 	skb_queue_head_init(&peer->staged_packet_queue);
 	skb_queue_head_init(&peer->rx_queue);
+	/*
+	 * Every mode's queues, whatever mode the tunnel starts in: the free
+	 * path purges them all (empty unless the tunnel was in that mode).
+	 */
+	skb_queue_head_init(&peer->handoff.tx);
+	skb_queue_head_init(&peer->handoff.rx);
+	skb_queue_head_init(&peer->parallel.tx);
+	skb_queue_head_init(&peer->parallel.rx);
 }
 
 static void wgi_peer_add_napi(struct wgi_peer *peer)
@@ -105,6 +113,9 @@ static void wgi_peer_free_rcu(struct rcu_head *rcu)
 	skb_queue_purge(&peer->rx_queue);
 	skb_queue_purge(&peer->handoff.tx);
 	skb_queue_purge(&peer->handoff.rx);
+	/* The parallel mode's queues are empty: its drain waited for them. */
+	WARN_ON_ONCE(!skb_queue_empty(&peer->parallel.tx) ||
+		     !skb_queue_empty(&peer->parallel.rx));
 	dst_cache_destroy(&peer->endpoint_cache);
 	free_percpu(peer->stats);
 	atomic64_inc(&wgi_peers_destroyed);
@@ -260,7 +271,6 @@ void wgi_peer_stats_count_encrypted(struct wgi_peer *peer,
 }
 
 void wgi_peer_stats_count_decrypted(struct wgi_peer *peer,
-				    unsigned int msg_len,
 				    unsigned int plain_len)
 {
 	struct wgi_peer_pcpu_stats *s = this_cpu_ptr(peer->stats);
@@ -269,7 +279,36 @@ void wgi_peer_stats_count_decrypted(struct wgi_peer *peer,
 	u64_stats_update_begin(&s->syncp);
 	s->decrypted_pkts++;
 	s->decrypted_bytes += plain_len;
+	u64_stats_update_end(&s->syncp);
+}
+
+void wgi_peer_stats_count_received(struct wgi_peer *peer, unsigned int msg_len)
+{
+	struct wgi_peer_pcpu_stats *s = this_cpu_ptr(peer->stats);
+
+	lockdep_assert_in_softirq();
+	u64_stats_update_begin(&s->syncp);
 	s->rx_bytes += msg_len;
+	u64_stats_update_end(&s->syncp);
+}
+
+void wgi_peer_stats_count_sent(struct wgi_peer *peer)
+{
+	struct wgi_peer_pcpu_stats *s = this_cpu_ptr(peer->stats);
+
+	lockdep_assert_in_softirq();
+	u64_stats_update_begin(&s->syncp);
+	s->sent_pkts++;
+	u64_stats_update_end(&s->syncp);
+}
+
+void wgi_peer_stats_count_delivered(struct wgi_peer *peer, unsigned int n)
+{
+	struct wgi_peer_pcpu_stats *s = this_cpu_ptr(peer->stats);
+
+	lockdep_assert_in_softirq();
+	u64_stats_update_begin(&s->syncp);
+	s->delivered_pkts += n;
 	u64_stats_update_end(&s->syncp);
 }
 
@@ -324,5 +363,7 @@ void wgi_peer_stats_read_cpu(struct wgi_peer *peer, int cpu,
 		work->decrypted_bytes = s->decrypted_bytes;
 		work->handoff_tx = s->handoff_tx;
 		work->handoff_rx = s->handoff_rx;
+		work->sent_pkts = s->sent_pkts;
+		work->delivered_pkts = s->delivered_pkts;
 	} while (u64_stats_fetch_retry(&s->syncp, start));
 }

@@ -57,6 +57,8 @@ struct wgi_peer_pcpu_stats {
 	u64 decrypted_bytes;	/* plaintext, padding included */
 	u64 handoff_tx;		/* packets this CPU handed to the tunnel's core */
 	u64 handoff_rx;
+	u64 sent_pkts;		/* data messages handed to the UDP socket here */
+	u64 delivered_pkts;	/* decrypted packets given to the stack here */
 	struct u64_stats_sync syncp;
 };
 
@@ -65,6 +67,7 @@ struct wgi_peer_cpu_work {
 	u64 encrypted_pkts, encrypted_bytes;
 	u64 decrypted_pkts, decrypted_bytes;
 	u64 handoff_tx, handoff_rx;
+	u64 sent_pkts, delivered_pkts;
 };
 
 struct wgi_peer {
@@ -73,6 +76,7 @@ struct wgi_peer {
 	const struct wgi_mode_ops *ops;
 	struct wgi_placement placement;
 	struct wgi_handoff handoff;	/* inline mode */
+	struct wgi_parallel_peer parallel;	/* parallel mode */
 	/* tunnel_events.c, under its queue lock: */
 	struct wgi_event_rec *pending_endpoint_event;	/* queued, replaceable */
 	bool events_closed;		/* TUNNEL_REMOVED queued: no more */
@@ -143,13 +147,17 @@ void wgi_peer_stats_add_rx(struct wgi_peer *peer, unsigned int bytes);
 void wgi_peer_stats_sum(struct wgi_peer *peer, u64 *rx_bytes, u64 *tx_bytes);
 /*
  * Packet path, BH disabled: one data message en/decrypted on this CPU
- * (@plain_len of plaintext; @msg_len the message as received).
+ * (@plain_len of plaintext), one authentic data message of @msg_len
+ * accepted, one sent, @n decrypted packets delivered to the stack.
  */
 void wgi_peer_stats_count_encrypted(struct wgi_peer *peer,
 				    unsigned int plain_len);
 void wgi_peer_stats_count_decrypted(struct wgi_peer *peer,
-				    unsigned int msg_len,
 				    unsigned int plain_len);
+void wgi_peer_stats_count_received(struct wgi_peer *peer,
+				   unsigned int msg_len);
+void wgi_peer_stats_count_sent(struct wgi_peer *peer);
+void wgi_peer_stats_count_delivered(struct wgi_peer *peer, unsigned int n);
 /* Packet path, BH disabled: @n packets handed from this CPU to the core. */
 void wgi_peer_stats_count_handoff(struct wgi_peer *peer, bool is_tx,
 				  unsigned int n);

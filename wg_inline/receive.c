@@ -133,21 +133,34 @@ void wgi_receive_data(struct wgi_device *wg, struct sk_buff *skb)
 	wgi_peer_put(peer);
 }
 
-void wgi_receive_data_here(struct wgi_peer *for_peer, struct sk_buff *skb)
+struct wgi_keypair *wgi_receive_data_session(struct wgi_peer *for_peer,
+					     struct sk_buff *skb)
 {
 	struct wgi_keypair *kp;
 	struct wgi_peer *peer;
 
-	/* Looked up again: the session may have ended meanwhile. */
 	kp = wgi_receive_find_keypair(for_peer->device, skb, &peer);
 	if (!kp)
-		return;
-	if (likely(peer == for_peer))
-		wgi_receive_data_packet(peer, kp, skb);
-	else	/* the index went to another tunnel meanwhile */
+		return NULL;
+	if (unlikely(peer != for_peer)) {
+		/* the index went to another tunnel meanwhile */
 		wgi_drop_skb(peer->device, skb, WGI_DROP_RX_UNKNOWN_INDEX);
-	wgi_keypair_put(kp, false);
+		wgi_keypair_put(kp, false);
+		kp = NULL;
+	}
 	wgi_peer_put(peer);
+	return kp;
+}
+
+void wgi_receive_data_here(struct wgi_peer *peer, struct sk_buff *skb)
+{
+	/* Looked up again: the session may have ended meanwhile. */
+	struct wgi_keypair *kp = wgi_receive_data_session(peer, skb);
+
+	if (!kp)
+		return;
+	wgi_receive_data_packet(peer, kp, skb);
+	wgi_keypair_put(kp, false);
 }
 
 int wgi_receive(struct sock *sk, struct sk_buff *skb)
@@ -398,7 +411,7 @@ static void wgi_receive_authenticated(struct wgi_peer *peer,
 {
 	/* The peer is really at this address now. */
 	wgi_socket_set_peer_endpoint_from_skb(peer, skb);
-	wgi_peer_stats_count_decrypted(peer, len, skb->len);
+	wgi_peer_stats_count_received(peer, len);
 	wgi_timers_any_authenticated_packet_received(peer);
 	wgi_timers_any_authenticated_packet_traversal(peer);
 	if (unlikely(wgi_noise_received_with_keypair(&peer->keypairs, kp))) {
@@ -409,34 +422,48 @@ static void wgi_receive_authenticated(struct wgi_peer *peer,
 	wgi_maybe_lastminute_rekey(peer, kp);
 }
 
-void wgi_receive_data_packet(struct wgi_peer *peer, struct wgi_keypair *kp,
-			     struct sk_buff *skb)
+void wgi_receive_data_meta(const struct sk_buff *skb,
+			   struct wgi_receive_meta *meta)
+{
+	meta->counter = le64_to_cpu(((struct wgi_msg_data *)skb->data)->counter);
+	meta->msg_len = skb->len;
+	/* The outer IP header is still in front of the message. */
+	meta->outer_ds = wgi_ip_dsfield(skb);
+}
+
+bool wgi_receive_data_open(struct wgi_peer *peer, struct wgi_keypair *kp,
+			   struct sk_buff *skb,
+			   const struct wgi_receive_meta *meta,
+			   enum wgi_drop_reason *why)
+{
+	if (unlikely(!wgi_crypt_receiving_key_usable(kp, meta->counter))) {
+		*why = WGI_DROP_RX_KEY_EXPIRED;
+		return false;
+	}
+	if (unlikely(!wgi_crypt_decrypt_skb(skb, kp, meta->counter))) {
+		*why = WGI_DROP_RX_DECRYPT_FAILED;
+		return false;
+	}
+	wgi_peer_stats_count_decrypted(peer, skb->len);
+	return true;
+}
+
+void wgi_receive_data_opened(struct wgi_peer *peer, struct wgi_keypair *kp,
+			     struct sk_buff *skb,
+			     const struct wgi_receive_meta *meta)
 {
 	struct wgi_device *wg = peer->device;
-	/* The outer IP header is still in front of the message. */
-	u8 outer_ds = wgi_ip_dsfield(skb);
-	unsigned int msg_len = skb->len;
 	struct wgi_peer *routed;
 	__be16 protocol;
-	u64 counter;
 
-	counter = le64_to_cpu(((struct wgi_msg_data *)skb->data)->counter);
-	if (unlikely(!wgi_crypt_receiving_key_usable(kp, counter))) {
-		wgi_drop_skb(wg, skb, WGI_DROP_RX_KEY_EXPIRED);
-		return;
-	}
-	if (unlikely(!wgi_crypt_decrypt_skb(skb, kp, counter))) {
-		wgi_drop_skb(wg, skb, WGI_DROP_RX_DECRYPT_FAILED);
-		return;
-	}
 	/* Only authenticated counters may move the replay window. */
 	if (unlikely(!wgi_replay_check_and_update(&kp->receiving_counter,
-						  counter,
+						  meta->counter,
 						  WGI_REJECT_AFTER_MESSAGES))) {
 		wgi_drop_skb(wg, skb, WGI_DROP_RX_REPLAYED);
 		return;
 	}
-	wgi_receive_authenticated(peer, kp, skb, msg_len);
+	wgi_receive_authenticated(peer, kp, skb, meta->msg_len);
 
 	if (!skb->len) {
 		/* A keepalive: it has done its job by arriving. */
@@ -459,7 +486,21 @@ void wgi_receive_data_packet(struct wgi_peer *peer, struct wgi_keypair *kp,
 		wgi_drop_skb(wg, skb, WGI_DROP_RX_ALLOWEDIPS);
 		return;
 	}
-	wgi_deliver_to_napi(peer, skb, protocol, outer_ds);
+	wgi_deliver_to_napi(peer, skb, protocol, meta->outer_ds);
+}
+
+void wgi_receive_data_packet(struct wgi_peer *peer, struct wgi_keypair *kp,
+			     struct sk_buff *skb)
+{
+	struct wgi_receive_meta meta;
+	enum wgi_drop_reason why;
+
+	wgi_receive_data_meta(skb, &meta);
+	if (unlikely(!wgi_receive_data_open(peer, kp, skb, &meta, &why))) {
+		wgi_drop_skb(peer->device, skb, why);
+		return;
+	}
+	wgi_receive_data_opened(peer, kp, skb, &meta);
 }
 
 /*
@@ -484,6 +525,8 @@ int wgi_napi_poll(struct napi_struct *napi, int budget)
 		napi_gro_receive(napi, skb);
 		done++;
 	}
+	if (done)
+		wgi_peer_stats_count_delivered(peer, done);
 	/* The budget used up: more may wait, poll again. */
 	if (deferred + done >= budget)
 		return budget;

@@ -142,7 +142,7 @@ void wgi_send_keepalive(struct wgi_peer *peer)
 		return;
 	__skb_queue_head_init(&packets);
 	__skb_queue_tail(&packets, skb);
-	READ_ONCE(peer->ops)->xmit(peer, &packets);
+	wgi_mode_xmit(peer, &packets);
 }
 
 /* Moves everything staged to the front of @list (it is older). */
@@ -164,7 +164,7 @@ void wgi_send_flush_staged(struct wgi_peer *peer)
 	if (skb_queue_empty(&packets))
 		return;
 	/* Without a session the mode puts them back and asks for one. */
-	READ_ONCE(peer->ops)->xmit(peer, &packets);
+	wgi_mode_xmit(peer, &packets);
 }
 
 /*
@@ -211,34 +211,62 @@ static u8 wgi_outer_dsfield(const struct sk_buff *skb)
 	return INET_ECN_encapsulate(0, inner);
 }
 
-/* Where a batch stands after sending, for the timers. */
-struct wgi_send_result {
-	bool sent_any;
-	bool sent_data;
-};
+void wgi_send_data_meta(const struct sk_buff *skb, struct wgi_send_meta *meta)
+{
+	meta->plain_len = skb->len;
+	meta->ds = wgi_outer_dsfield(skb);
+}
+
+bool wgi_send_data_seal(struct wgi_peer *peer, struct wgi_keypair *kp,
+			struct sk_buff *skb, u64 nonce,
+			const struct wgi_send_meta *meta)
+{
+	if (unlikely(!wgi_crypt_encrypt_skb(skb, kp, nonce,
+					    READ_ONCE(peer->device->dev->mtu))))
+		return false;
+	wgi_peer_stats_count_encrypted(peer, meta->plain_len);
+	return true;
+}
+
+void wgi_send_data_emit(struct wgi_peer *peer, struct sk_buff *skb,
+			const struct wgi_send_meta *meta,
+			struct wgi_send_result *res)
+{
+	if (wgi_socket_send_skb_to_peer(peer, skb, meta->ds))
+		return;
+	wgi_peer_stats_count_sent(peer);
+	res->sent_any = true;
+	if (meta->plain_len) {
+		res->sent_data = true;
+		dev_sw_netstats_tx_add(peer->device->dev, 1, meta->plain_len);
+	}
+}
+
+void wgi_send_data_finish(struct wgi_peer *peer, struct wgi_keypair *kp,
+			  const struct wgi_send_result *res)
+{
+	if (res->sent_any) {
+		wgi_timers_any_authenticated_packet_traversal(peer);
+		wgi_timers_any_authenticated_packet_sent(peer);
+	}
+	if (res->sent_data)
+		wgi_timers_data_sent(peer);
+	if (kp && wgi_crypt_wants_rekey(kp))
+		wgi_send_handshake_initiation(peer, false);
+}
 
 static void wgi_send_data_one(struct wgi_peer *peer, struct wgi_keypair *kp,
 			      struct sk_buff *skb, u64 nonce,
 			      struct wgi_send_result *res)
 {
-	struct net_device *dev = peer->device->dev;
-	unsigned int plain_len = skb->len;
-	u8 ds = wgi_outer_dsfield(skb);
+	struct wgi_send_meta meta;
 
-	if (unlikely(!wgi_crypt_encrypt_skb(skb, kp, nonce,
-					    READ_ONCE(dev->mtu)))) {
+	wgi_send_data_meta(skb, &meta);
+	if (unlikely(!wgi_send_data_seal(peer, kp, skb, nonce, &meta))) {
 		wgi_drop_skb(peer->device, skb, WGI_DROP_TX_ENCRYPT_FAILED);
 		return;
 	}
-	wgi_peer_stats_count_encrypted(peer, plain_len);
-	if (wgi_socket_send_skb_to_peer(peer, skb, ds))
-		return;
-
-	res->sent_any = true;
-	if (plain_len) {
-		res->sent_data = true;
-		dev_sw_netstats_tx_add(dev, 1, plain_len);
-	}
+	wgi_send_data_emit(peer, skb, &meta, res);
 }
 
 /*
@@ -299,15 +327,7 @@ void wgi_send_data_packets(struct wgi_peer *peer, struct sk_buff_head *packets)
 		}
 		wgi_send_data_one(peer, kp, skb, nonce, &res);
 	}
-
-	if (res.sent_any) {
-		wgi_timers_any_authenticated_packet_traversal(peer);
-		wgi_timers_any_authenticated_packet_sent(peer);
-	}
-	if (res.sent_data)
-		wgi_timers_data_sent(peer);
-	if (kp && wgi_crypt_wants_rekey(kp))
-		wgi_send_handshake_initiation(peer, false);
+	wgi_send_data_finish(peer, kp, &res);
 
 	if (staged)
 		wgi_send_recheck_session(peer, kp);

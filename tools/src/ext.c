@@ -158,6 +158,12 @@ static int parse_pcpu(const struct nlattr *nest, struct ext_tunnel *t)
 		case WGI_EXT_PCPU_A_HANDOFF_RX:
 			u64_attr(attr, &pc.handoff_rx);
 			break;
+		case WGI_EXT_PCPU_A_SENT_PKTS:
+			u64_attr(attr, &pc.sent_pkts);
+			break;
+		case WGI_EXT_PCPU_A_DELIVERED_PKTS:
+			u64_attr(attr, &pc.delivered_pkts);
+			break;
 		}
 	}
 	if (!have_cpu)

@@ -19,6 +19,7 @@ struct ext_pcpu {
 	uint64_t encrypted_pkts, encrypted_bytes;
 	uint64_t decrypted_pkts, decrypted_bytes;
 	uint64_t handoff_tx, handoff_rx;
+	uint64_t sent_pkts, delivered_pkts;
 };
 
 struct ext_tunnel {

@@ -40,6 +40,8 @@ static void json_pcpu(struct json *j, const struct ext_pcpu *pc)
 	json_kv_u64(j, "decrypted_bytes", pc->decrypted_bytes);
 	json_kv_u64(j, "handoff_tx", pc->handoff_tx);
 	json_kv_u64(j, "handoff_rx", pc->handoff_rx);
+	json_kv_u64(j, "sent_pkts", pc->sent_pkts);
+	json_kv_u64(j, "delivered_pkts", pc->delivered_pkts);
 	json_end_object(j);
 }
 

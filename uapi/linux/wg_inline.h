@@ -254,6 +254,8 @@ enum wgi_ext_pcpu_attribute {
 	WGI_EXT_PCPU_A_HANDOFF_TX,	/* NLA_U64: packets this CPU handed on */
 	WGI_EXT_PCPU_A_HANDOFF_RX,	/* NLA_U64 */
 	WGI_EXT_PCPU_A_PAD,
+	WGI_EXT_PCPU_A_SENT_PKTS,	/* NLA_U64: data messages sent from it */
+	WGI_EXT_PCPU_A_DELIVERED_PKTS,	/* NLA_U64: packets given to the stack */
 	__WGI_EXT_PCPU_A_LAST
 };
 #define WGI_EXT_PCPU_A_MAX (__WGI_EXT_PCPU_A_LAST - 1)
