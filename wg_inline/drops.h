@@ -38,7 +38,9 @@
 	X(TX_HANDOFF_OVERFLOW, "tx_handoff_overflow")			\
 	X(RX_HANDOFF_OVERFLOW, "rx_handoff_overflow")			\
 	X(TX_CRYPT_QUEUE_FULL, "tx_crypt_queue_full")			\
-	X(RX_CRYPT_QUEUE_FULL, "rx_crypt_queue_full")
+	X(RX_CRYPT_QUEUE_FULL, "rx_crypt_queue_full")			\
+	X(TX_SWITCH_OVERFLOW, "tx_switch_overflow")			\
+	X(RX_SWITCH_OVERFLOW, "rx_switch_overflow")
 
 enum wgi_drop_reason {
 #define WGI_DROP_ENUM(name, str) WGI_DROP_##name,

@@ -239,6 +239,43 @@ static void wgi_inline_drain(struct wgi_peer *peer, struct sk_buff_head *tx,
 	 */
 }
 
+/*
+ * Packets from the previous mode and the switch, oldest first, before
+ * anything sent or received later (the switch holds later packets back
+ * until this returns). For a tunnel on another core: onto the hand-off
+ * queues, where later packets queue behind them (on its core nothing
+ * overtakes the poll). Otherwise right here: were they left to a poll,
+ * a later packet arriving on another CPU could be worked on directly
+ * while the poll still has them. The bounds of the queues do not apply:
+ * the switch bounds what it parks.
+ */
+static void wgi_inline_refeed(struct wgi_peer *peer, struct sk_buff_head *tx,
+			      struct sk_buff_head *rx)
+{
+	int core = wgi_placement_target(&peer->placement);
+	struct wgi_handoff *ho = &peer->handoff;
+	struct sk_buff *skb;
+
+	if (core < 0 || core == smp_processor_id()) {
+		if (!skb_queue_empty(tx))
+			wgi_send_data_packets(peer, tx);
+		while ((skb = __skb_dequeue(rx)))
+			wgi_receive_data_here(peer, skb);
+	} else {
+		spin_lock(&ho->tx.lock);
+		skb_queue_splice_tail_init(tx, &ho->tx);
+		spin_unlock(&ho->tx.lock);
+		spin_lock(&ho->rx.lock);
+		skb_queue_splice_tail_init(rx, &ho->rx);
+		spin_unlock(&ho->rx.lock);
+	}
+	/*
+	 * One poll, on the tunnel's core: a poll elsewhere would send what
+	 * waits from the wrong CPU, racing what the core sends directly.
+	 */
+	wgi_handoff_kick(peer, core);
+}
+
 static void wgi_inline_peer_stop(struct wgi_peer *peer)
 {
 	/* Teardown: let an IPI in flight finish with the peer first. */
@@ -251,6 +288,7 @@ const struct wgi_mode_ops wgi_inline_ops = {
 	.name		= "inline",
 	.peer_init	= wgi_inline_peer_init,
 	.drain		= wgi_inline_drain,
+	.refeed		= wgi_inline_refeed,
 	.peer_stop	= wgi_inline_peer_stop,
 	.xmit		= wgi_inline_xmit,
 	.receive_data	= wgi_inline_receive_data,

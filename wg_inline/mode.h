@@ -29,13 +29,23 @@ struct wgi_mode_ops {
 	void (*peer_init)(struct wgi_peer *peer);
 	/*
 	 * Gives back, oldest first, every packet the mode holds for the
-	 * tunnel: plaintext on @tx, data messages on @rx. The caller has
-	 * stopped the tunnel's NAPI and keeps new packets away (the tunnel
-	 * is dead, or the device down). A packet the mode cannot give back
-	 * (already encrypted) it finishes first, in order. Process context.
+	 * tunnel: plaintext on @tx, data messages on @rx. The caller keeps
+	 * new packets away (parked, or the tunnel is dead) and has stopped
+	 * the tunnel's NAPI if the mode has napi_work. A packet the mode
+	 * cannot give back (already encrypted) it finishes first, in order.
+	 * Process context.
 	 */
 	void (*drain)(struct wgi_peer *peer, struct sk_buff_head *tx,
 		      struct sk_buff_head *rx);
+	/*
+	 * Takes, oldest first, what another mode gave back and what was
+	 * parked meanwhile, ahead of any packet sent or received after
+	 * (queued, or worked on at once), and schedules one NAPI poll
+	 * where the mode's work belongs. The tunnel's NAPI is enabled;
+	 * called with BH disabled, under the switch's lock.
+	 */
+	void (*refeed)(struct wgi_peer *peer, struct sk_buff_head *tx,
+		       struct sk_buff_head *rx);
 	/* Optional: the tunnel leaves the mode (after drain). */
 	void (*peer_stop)(struct wgi_peer *peer);
 	/* Encrypts and sends a list of plaintext skbs for @peer. */
@@ -72,6 +82,17 @@ struct wgi_parallel_peer {
 	struct work_struct stage;	/* the ordered stage, on the tunnel's core */
 };
 
+/*
+ * A tunnel's packets while it changes modes (mode.c): parked, in order,
+ * until the new mode takes them. @lock guards @parked and both queues.
+ */
+struct wgi_mode_switch {
+	spinlock_t lock;
+	bool parked;
+	struct sk_buff_head tx;		/* plaintext */
+	struct sk_buff_head rx;		/* data messages, not yet opened */
+};
+
 extern const struct wgi_mode_ops wgi_inline_ops;
 extern const struct wgi_mode_ops wgi_parallel_ops;
 
@@ -81,6 +102,9 @@ extern const struct wgi_mode_ops wgi_parallel_ops;
  * may still be in the old mode (synchronize_net).
  */
 void wgi_mode_xmit(struct wgi_peer *peer, struct sk_buff_head *packets);
+/* The same for a data message whose session was found for @peer; BH off. */
+void wgi_mode_receive_data(struct wgi_peer *peer, struct wgi_keypair *kp,
+			   struct sk_buff *skb);
 /* The ops of @mode, or NULL if this build does not implement it. */
 const struct wgi_mode_ops *wgi_mode_ops(enum wgi_tunnel_mode mode);
 int wgi_mode_device_init(struct wgi_device *wg);
@@ -93,7 +117,11 @@ void wgi_mode_peer_discard(struct wgi_peer *peer);
 void wgi_mode_peer_stop(struct wgi_peer *peer);
 /* Checks that @mode can be used, with a message if not. */
 int wgi_mode_check(enum wgi_tunnel_mode mode, struct netlink_ext_ack *extack);
-/* Puts a tunnel in @mode (checked); update_lock held. */
+/*
+ * Puts a tunnel in @mode (checked), also while traffic flows: no packet
+ * is lost or reordered by the switch (see mode.c). RTNL and update_lock
+ * held; sleeps.
+ */
 int wgi_mode_set(struct wgi_peer *peer, enum wgi_tunnel_mode mode,
 		 struct netlink_ext_ack *extack);
 

@@ -26,8 +26,8 @@
  * twice at once, which is what keeps it serial.
  *
  * Where the stage runs: on the tunnel's assigned core when it has one
- * (wgi_placement_target), else on the worker that finished the packet at
- * the head. It is a work item on a bound workqueue, so a kernel thread
+ * (wgi_placement_target), else on the CPU where the packet it waits for
+ * arrived (where the inline mode would have done all the work). It is a work item on a bound workqueue, so a kernel thread
  * pinned to that core: the process-context, schedulable delivery that
  * threaded NAPI would give, for this tunnel only. (On 6.1 and 6.12
  * threaded NAPI is a per-device switch, dev_set_threaded; turning it on
@@ -90,6 +90,7 @@ struct wgi_par_cb {
 		struct wgi_receive_meta rx;
 	};
 	atomic_t state;			/* enum wgi_par_state */
+	u16 arrival;			/* the CPU that queued it */
 	u8 why;				/* enum wgi_drop_reason once FAILED */
 };
 
@@ -113,6 +114,7 @@ static struct wgi_par_cb *wgi_par_cb(struct sk_buff *skb)
 {
 	static_assert(sizeof(struct wgi_par_cb) <=
 		      sizeof_field(struct sk_buff, cb));
+	static_assert(NR_CPUS <= U16_MAX + 1);	/* for arrival */
 	return (struct wgi_par_cb *)skb->cb;
 }
 
@@ -120,13 +122,25 @@ static struct wgi_par_cb *wgi_par_cb(struct sk_buff *skb)
  * The ordered stage
  */
 
-/* Runs the tunnel's stage where it belongs. BH disabled. */
-static void wgi_par_kick_stage(struct wgi_peer *peer)
+/*
+ * Runs the tunnel's stage where it belongs: on its core, or without one
+ * on @arrival, the CPU where the packet it waits for arrived (so that
+ * the stage, and the NAPI poll it schedules, stay where the traffic is,
+ * as in the inline mode). BH disabled.
+ */
+static void wgi_par_kick_stage_from(struct wgi_peer *peer, int arrival)
 {
 	int core = wgi_placement_target(&peer->placement);
 
-	queue_work_on(core >= 0 ? core : smp_processor_id(),
-		      peer->device->parallel->stage_wq, &peer->parallel.stage);
+	if (core < 0)
+		core = cpu_online(arrival) ? arrival : smp_processor_id();
+	queue_work_on(core, peer->device->parallel->stage_wq,
+		      &peer->parallel.stage);
+}
+
+static void wgi_par_kick_stage(struct wgi_peer *peer)
+{
+	wgi_par_kick_stage_from(peer, smp_processor_id());
 }
 
 /*
@@ -210,6 +224,24 @@ static void wgi_par_deliver_finished(struct wgi_peer *peer,
 	}
 }
 
+/*
+ * How many decrypted packets the stage may deliver now: what the tunnel's
+ * NAPI backlog has room for, within the budget. The stage runs in a
+ * thread and the poll in a softirq, possibly on another CPU: the stage
+ * must not outrun the poll, or the backlog overflows. With no room it
+ * comes back later (the poll drains the backlog meanwhile). Not while
+ * the device is down or the tunnel dead: NAPI is disabled then, and the
+ * drain must make progress (what it delivers is purged).
+ */
+static int wgi_par_rx_room(struct wgi_peer *peer)
+{
+	int used = skb_queue_len_lockless(&peer->rx_queue);
+
+	if (READ_ONCE(peer->is_dead) || !netif_running(peer->device->dev))
+		return WGI_PAR_BUDGET;
+	return clamp(WGI_MAX_RX_BACKLOG - used, 0, WGI_PAR_BUDGET);
+}
+
 static void wgi_par_stage(struct work_struct *work)
 {
 	struct wgi_peer *peer = container_of(work, struct wgi_peer,
@@ -217,17 +249,21 @@ static void wgi_par_stage(struct work_struct *work)
 	struct wgi_parallel_peer *pp = &peer->parallel;
 	struct sk_buff_head tx, rx;
 	bool more;
+	int room;
 
 	__skb_queue_head_init(&tx);
 	__skb_queue_head_init(&rx);
 	local_bh_disable();
 	more = wgi_par_take_finished(&pp->tx, &tx, WGI_PAR_BUDGET) ==
 	       WGI_PAR_BUDGET;
-	more |= wgi_par_take_finished(&pp->rx, &rx, WGI_PAR_BUDGET) ==
-		WGI_PAR_BUDGET;
+	room = wgi_par_rx_room(peer);
+	if (room)
+		more |= wgi_par_take_finished(&pp->rx, &rx, room) == room;
+	else
+		more |= !skb_queue_empty_lockless(&pp->rx);
 	wgi_par_send_finished(peer, &tx);
 	wgi_par_deliver_finished(peer, &rx);
-	/* The budget used up: come back after the others. */
+	/* The budget or the room used up: come back after the others. */
 	if (more)
 		wgi_par_kick_stage(peer);
 	/* The NAPI poll the deliveries scheduled runs here, on this core. */
@@ -281,23 +317,25 @@ static int wgi_par_crypt_batch(struct ptr_ring *ring, bool is_tx)
 {
 	struct sk_buff *batch[WGI_PAR_CHUNK];
 	struct wgi_peer *peer, *last = NULL;
-	int n, i;
+	int n, i, cpu, last_cpu = 0;
 
 	local_bh_disable();
 	n = ptr_ring_consume_batched(ring, (void **)batch, ARRAY_SIZE(batch));
 	for (i = 0; i < n; i++) {
 		/* Read first: once finished the packet is the stage's. */
 		peer = wgi_par_cb(batch[i])->peer;
+		cpu = wgi_par_cb(batch[i])->arrival;
 		if (is_tx)
 			wgi_par_seal(batch[i]);
 		else
 			wgi_par_open(batch[i]);
 		if (last && peer != last)
-			wgi_par_kick_stage(last);
+			wgi_par_kick_stage_from(last, last_cpu);
 		last = peer;
+		last_cpu = cpu;
 	}
 	if (last)
-		wgi_par_kick_stage(last);
+		wgi_par_kick_stage_from(last, last_cpu);
 	local_bh_enable();
 	return n;
 }
@@ -389,6 +427,7 @@ static int wgi_par_queue_tx(struct wgi_peer *peer, struct wgi_keypair *kp,
 		cb->peer = peer;
 		cb->kp = kp;
 		cb->tx.nonce = nonce;
+		cb->arrival = smp_processor_id();
 		wgi_send_data_meta(skb, &cb->tx.meta);
 		atomic_set(&cb->state, WGI_PAR_QUEUED);
 		__skb_unlink(skb, packets);
@@ -460,6 +499,7 @@ static void wgi_par_receive_limited(struct wgi_peer *peer,
 	skb_dst_drop(skb);
 	wgi_receive_data_meta(skb, &cb->rx);
 	cb->peer = peer;
+	cb->arrival = smp_processor_id();
 	atomic_set(&cb->state, WGI_PAR_QUEUED);
 
 	spin_lock(&q->lock);
@@ -479,6 +519,31 @@ static void wgi_par_receive_data(struct wgi_peer *peer, struct wgi_keypair *kp,
 				 struct sk_buff *skb)
 {
 	wgi_par_receive_limited(peer, kp, skb, WGI_PAR_MAX_QUEUED);
+}
+
+/*
+ * Packets from the previous mode and the switch, oldest first, queued
+ * as if just sent or received, before anything later. The tunnel's
+ * bound does not apply: the switch bounds what it parks. The data
+ * messages' sessions are looked up again: they may have ended.
+ */
+static void wgi_par_refeed(struct wgi_peer *peer, struct sk_buff_head *tx,
+			   struct sk_buff_head *rx)
+{
+	struct wgi_keypair *kp;
+	struct sk_buff *skb;
+
+	if (!skb_queue_empty(tx))
+		wgi_par_xmit_limited(peer, tx, UINT_MAX);
+	while ((skb = __skb_dequeue(rx))) {
+		kp = wgi_receive_data_session(peer, skb);
+		if (!kp)
+			continue;
+		wgi_par_receive_limited(peer, kp, skb, UINT_MAX);
+		wgi_keypair_put(kp, false);
+	}
+	/* One poll, for what the previous mode left on rx_queue. */
+	napi_schedule(&peer->napi);
 }
 
 /* ---------------------------------------------------------------------
@@ -589,8 +654,9 @@ static int wgi_par_device_init(struct wgi_device *wg)
 	par->crypt_wq = alloc_workqueue("wgi-crypt-%s",
 					WQ_CPU_INTENSIVE | WQ_MEM_RECLAIM, 0,
 					name);
-	par->stage_wq = alloc_workqueue("wgi-stage-%s",
-					WQ_HIGHPRI | WQ_MEM_RECLAIM, 0, name);
+	/* Not high priority: the poll's ksoftirqd must keep up with it. */
+	par->stage_wq = alloc_workqueue("wgi-stage-%s", WQ_MEM_RECLAIM, 0,
+					name);
 	if (!par->crypt_wq || !par->stage_wq)
 		goto err;
 	wg->parallel = par;
@@ -615,6 +681,7 @@ const struct wgi_mode_ops wgi_parallel_ops = {
 	.device_uninit	= wgi_par_device_uninit,
 	.peer_init	= wgi_par_peer_init,
 	.drain		= wgi_par_drain,
+	.refeed		= wgi_par_refeed,
 	.xmit		= wgi_par_xmit,
 	.receive_data	= wgi_par_receive_data,
 };

@@ -30,6 +30,9 @@ static void wgi_peer_init_queues(struct wgi_peer *peer)
 	skb_queue_head_init(&peer->handoff.rx);
 	skb_queue_head_init(&peer->parallel.tx);
 	skb_queue_head_init(&peer->parallel.rx);
+	skb_queue_head_init(&peer->mode_switch.tx);
+	skb_queue_head_init(&peer->mode_switch.rx);
+	spin_lock_init(&peer->mode_switch.lock);
 }
 
 static void wgi_peer_add_napi(struct wgi_peer *peer)
@@ -116,6 +119,9 @@ static void wgi_peer_free_rcu(struct rcu_head *rcu)
 	/* The parallel mode's queues are empty: its drain waited for them. */
 	WARN_ON_ONCE(!skb_queue_empty(&peer->parallel.tx) ||
 		     !skb_queue_empty(&peer->parallel.rx));
+	/* Nothing stays parked: a switch and teardown both hold update_lock. */
+	WARN_ON_ONCE(!skb_queue_empty(&peer->mode_switch.tx) ||
+		     !skb_queue_empty(&peer->mode_switch.rx));
 	dst_cache_destroy(&peer->endpoint_cache);
 	free_percpu(peer->stats);
 	atomic64_inc(&wgi_peers_destroyed);

@@ -77,6 +77,7 @@ struct wgi_peer {
 	struct wgi_placement placement;
 	struct wgi_handoff handoff;	/* inline mode */
 	struct wgi_parallel_peer parallel;	/* parallel mode */
+	struct wgi_mode_switch mode_switch;	/* mode.c */
 	/* tunnel_events.c, under its queue lock: */
 	struct wgi_event_rec *pending_endpoint_event;	/* queued, replaceable */
 	bool events_closed;		/* TUNNEL_REMOVED queued: no more */

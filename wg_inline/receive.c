@@ -128,7 +128,7 @@ void wgi_receive_data(struct wgi_device *wg, struct sk_buff *skb)
 	kp = wgi_receive_find_keypair(wg, skb, &peer);
 	if (!kp)
 		return;
-	READ_ONCE(peer->ops)->receive_data(peer, kp, skb);
+	wgi_mode_receive_data(peer, kp, skb);
 	wgi_keypair_put(kp, false);
 	wgi_peer_put(peer);
 }

@@ -82,7 +82,7 @@ refused "not a wg-inline device" "not a wg-inline device" n a "$WGAFF" assign ve
 refused "unknown peer" "no tunnel with this public key" n a "$WGAFF" assign wga peer "$KA" core 1
 refused "CPU out of range" "not a CPU of this machine" n a "$WGAFF" assign wga peer "$KB" core 4096
 refused "not a number" "core" n a "$WGAFF" assign wga peer "$KB" core seven
-refused "parallel not yet" "not implemented" n a "$WGAFF" mode wga peer "$KB" parallel
+refused "not a mode" "unknown mode" n a "$WGAFF" mode wga peer "$KB" turbo
 echo 0 >/sys/devices/system/cpu/cpu1/online || die "cannot offline CPU 1"
 refused "offline CPU" "core is offline" n a "$WGAFF" assign wga peer "$KB" core 1
 echo 1 >/sys/devices/system/cpu/cpu1/online || die "cannot online CPU 1"

@@ -82,14 +82,15 @@ err_ck 1 '^wgaff: assign wg0: peer .+ core 99: .+' "$W" assign wg0 spread cores 
 err_ck 1 'tunnels were assigned before the error' "$W" assign wg0 spread cores 0,99
 ip link add dummy0 type dummy
 err_ck 1 '^wgaff: mode dummy0: ' "$W" mode dummy0 inline
-err_ck 1 '^wgaff: mode wg0: .+ \(.+\)$' "$W" mode wg0 parallel
-err_ck 1 '^wgaff: mode wg0: .+ \(.+\)$' "$W" mode wg0 peer "$(pubkey p1)" parallel
+ck "$W" mode wg0 parallel
+"$W" show wg0 -j | jq_py 'assert d[0]["default_mode"] == "parallel" and all(p["mode"] == "parallel" for p in d[0]["peers"]), d' || bad "mode wg0 parallel"
+ck "$W" mode wg0 peer "$(pubkey p1)" inline
 ck "$W" mode wg0 inline
 ck "$W" mode wg0 peer "$(pubkey p3)" inline
 err_ck 1 'core must be a CPU number or none' "$W" assign wg0 peer "$(pubkey p1)" core x
 # the kernel's words, whatever they are, for the report
 for c in "assign wg0 peer $(pubkey p1) core 99" "assign wg0 peer $(pubkey stranger) core 1" \
-	"assign nosuch0 spread cores 1" "mode wg0 parallel" "mode dummy0 inline"; do
+	"assign nosuch0 spread cores 1" "mode dummy0 inline"; do
 	echo "\$ wgaff $c"
 	# shellcheck disable=SC2086
 	"$W" $c
