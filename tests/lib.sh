@@ -277,7 +277,8 @@ sys.exit(0 if mbit > 0.5 and s["lost_percent"] <= 25 else 1)') ||
 
 # interop_suite OTHER: wg-inline against OTHER (stock | go), both as
 # initiator and responder: ping v4/v6 inner over v4/v6 outer, with and
-# without a preshared key, then iperf3 TCP and UDP both ways.
+# without a preshared key, then iperf3 TCP and UDP both ways; then, our
+# tunnels in the parallel mode, two of those cells and the iperf3 runs.
 interop_suite() {
 	local other=$1
 	load_wg_inline
@@ -302,5 +303,21 @@ interop_suite() {
 	hs=$(n a "$WGAFF" show wga latest-handshakes | awk '{print $2}')
 	[ "${hs:-0}" -gt 0 ] || die "wgaff shows no handshake"
 	echo "ok: handshake time read back ($hs)"
+
+	# Again with our end in the parallel mode, in fewer cells: the
+	# handshake does not depend on the mode, the data path does.
+	for cell in "wgi $other 4 yes" "$other wgi 6 no"; do
+		# shellcheck disable=SC2086
+		WGI_MODE=parallel tunnel_pair $cell
+		set -- $cell
+		ping_both "parallel: $1 initiates to $2, outer v$3, psk=$4"
+	done
+	WGI_MODE=parallel tunnel_pair wgi "$other" 4 no
+	iperf_check "parallel: TCP wgi->$other" b a 10.9.0.2
+	iperf_check "parallel: TCP $other->wgi" a b 10.9.0.1
+	iperf_check "parallel: UDP wgi->$other" b a 10.9.0.2 udp
+	iperf_check "parallel: UDP $other->wgi" a b 10.9.0.1 udp
+	expect_eq "our tunnel ran in the parallel mode" \
+		"$(n a "$WGAFF" show wga -j | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["peers"][0]["mode"])')" parallel
 	tunnel_down
 }
