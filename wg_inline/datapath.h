@@ -54,6 +54,15 @@ void wgi_send_flush_staged(struct wgi_peer *peer);
  */
 void wgi_send_stage(struct wgi_peer *peer, struct sk_buff_head *list);
 /*
+ * With a session, before sending @packets: what is staged goes first
+ * (it is older). After staging because @kp (or no session) could not
+ * send: sends what was staged if a newer session appeared meanwhile.
+ * Every mode's TX uses both, so that staging and the session's own flush
+ * cannot strand a packet. BH disabled, in an RCU-bh read side.
+ */
+void wgi_send_take_staged(struct wgi_peer *peer, struct sk_buff_head *packets);
+void wgi_send_recheck_session(struct wgi_peer *peer, struct wgi_keypair *kp);
+/*
  * Encrypts and sends @packets with the current session, on this core;
  * without a usable session they are staged. Every mode's TX ends here,
  * whole (inline) or in the steps below (parallel: meta where the packet

@@ -24,7 +24,8 @@
  *     packets, then the parked ones: queued where later ones queue behind
  *     them, or (the inline mode, on the tunnel's core or without one)
  *     worked on right there, later ones waiting for the lock;
- *     peer->ops becomes the new mode, and the flag is cleared. A sender
+ *     what the refeed sends itself (a staged flush) goes straight to the
+ *     new mode, which peer->ops already is; then the flag is cleared. A sender
  *     that found the flag set and waits for the lock sees it clear and
  *     goes to the new mode, behind the refed packets;
  *  7. in its refeed the new mode also schedules one NAPI poll, where its
@@ -60,6 +61,13 @@ static bool wgi_mode_park(struct wgi_peer *peer, struct sk_buff_head *q,
 	struct wgi_mode_switch *sw = &peer->mode_switch;
 	struct sk_buff *skb;
 
+	/*
+	 * The refeed itself may send (a staged flush as a session turns up):
+	 * that goes to the new mode, as the lock it would wait for is its
+	 * own. Only that task can be it: it holds the lock with BH off.
+	 */
+	if (READ_ONCE(sw->releaser) == current)
+		return false;
 	spin_lock(&sw->lock);
 	if (!sw->parked) {
 		spin_unlock(&sw->lock);
@@ -82,6 +90,11 @@ static bool wgi_mode_is_parked(struct wgi_peer *peer)
 {
 	/* Pairs with the release in wgi_mode_release: then ops is new. */
 	return smp_load_acquire(&peer->mode_switch.parked);
+}
+
+bool wgi_mode_is_switching(struct wgi_peer *peer)
+{
+	return wgi_mode_is_parked(peer);
 }
 
 void wgi_mode_xmit(struct wgi_peer *peer, struct sk_buff_head *packets)
@@ -224,8 +237,11 @@ static void wgi_mode_release(struct wgi_peer *peer,
 	spin_lock_bh(&sw->lock);
 	skb_queue_splice_tail_init(&sw->tx, tx);
 	skb_queue_splice_tail_init(&sw->rx, rx);
-	to->refeed(peer, tx, rx);
+	/* Before the refeed: what it sends itself goes to the new mode. */
 	WRITE_ONCE(peer->ops, to);
+	WRITE_ONCE(sw->releaser, current);
+	to->refeed(peer, tx, rx);
+	WRITE_ONCE(sw->releaser, NULL);
 	smp_store_release(&sw->parked, false);
 	spin_unlock_bh(&sw->lock);
 }

@@ -58,6 +58,11 @@ struct wgi_mode_ops {
 	 * first in each poll. Returns how much of @budget it used.
 	 */
 	int (*napi_work)(struct wgi_peer *peer, int budget);
+	/*
+	 * Optional: the tunnel's NAPI poll delivered what it could from the
+	 * tunnel's backlog (room was made for more). BH disabled.
+	 */
+	void (*napi_delivered)(struct wgi_peer *peer);
 };
 
 /*
@@ -80,6 +85,7 @@ struct wgi_parallel_peer {
 	struct sk_buff_head tx;		/* plaintext being sealed */
 	struct sk_buff_head rx;		/* data messages being opened */
 	struct work_struct stage;	/* the ordered stage, on the tunnel's core */
+	unsigned long flags;		/* WGI_PAR_WANTS_ROOM */
 };
 
 /*
@@ -89,6 +95,8 @@ struct wgi_parallel_peer {
 struct wgi_mode_switch {
 	spinlock_t lock;
 	bool parked;
+	/* The task refeeding under @lock: what it sends is not parked. */
+	struct task_struct *releaser;
 	struct sk_buff_head tx;		/* plaintext */
 	struct sk_buff_head rx;		/* data messages, not yet opened */
 };
@@ -105,6 +113,11 @@ void wgi_mode_xmit(struct wgi_peer *peer, struct sk_buff_head *packets);
 /* The same for a data message whose session was found for @peer; BH off. */
 void wgi_mode_receive_data(struct wgi_peer *peer, struct wgi_keypair *kp,
 			   struct sk_buff *skb);
+/*
+ * Whether the tunnel is switching modes: then everything that reaches
+ * its backlog is bounded by the switch itself (parked, drained).
+ */
+bool wgi_mode_is_switching(struct wgi_peer *peer);
 /* The ops of @mode, or NULL if this build does not implement it. */
 const struct wgi_mode_ops *wgi_mode_ops(enum wgi_tunnel_mode mode);
 int wgi_mode_device_init(struct wgi_device *wg);

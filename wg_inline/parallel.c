@@ -27,15 +27,22 @@
  *
  * Where the stage runs: on the tunnel's assigned core when it has one
  * (wgi_placement_target), else on the CPU where the packet it waits for
- * arrived (where the inline mode would have done all the work). It is a work item on a bound workqueue, so a kernel thread
- * pinned to that core: the process-context, schedulable delivery that
- * threaded NAPI would give, for this tunnel only. (On 6.1 and 6.12
+ * arrived (where the inline mode would have done all the work). It is a
+ * work item on a bound workqueue, so a kernel thread pinned to that core:
+ * the process-context, schedulable delivery that threaded NAPI would
+ * give, for this tunnel only. (On 6.1 and 6.12
  * threaded NAPI is a per-device switch, dev_set_threaded; turning it on
  * would move the device's inline tunnels into threads as well.) The
  * stage delivers through the tunnel's own NAPI, scheduled from that
  * thread with BH disabled, so GRO runs when the stage enables BH again,
  * in the same thread on the same core. The per-CPU sent_pkts and
  * delivered_pkts counters show where that was.
+ *
+ * CPU hotplug: a worker CPU or the tunnel's core is checked online when
+ * work is queued to it; one that goes offline just then gets the work
+ * run by an unbound worker instead (the workqueue's own rule), so for
+ * that moment crypto may run outside the worker set, or the stage off
+ * the tunnel's core. Nothing is lost or reordered.
  *
  * Per-packet state lives in skb->cb (struct wgi_par_cb): the tunnel, a
  * keypair reference (a rotation or a cleared session cannot free the
@@ -77,6 +84,9 @@
 #define WGI_PAR_BUDGET		256
 
 enum wgi_par_state { WGI_PAR_QUEUED, WGI_PAR_DONE, WGI_PAR_FAILED };
+
+/* wgi_parallel_peer.flags: the stage waits for the poll to make room. */
+#define WGI_PAR_WANTS_ROOM	0
 
 /* A packet's state from its producer to the stage; lives in skb->cb. */
 struct wgi_par_cb {
@@ -181,6 +191,7 @@ static void wgi_par_send_finished(struct wgi_peer *peer,
 	bool discard = READ_ONCE(peer->is_dead);
 	struct wgi_send_result res = { };
 	struct wgi_keypair *last = NULL;
+	struct wgi_send_meta meta;
 	struct wgi_par_cb *cb;
 	struct sk_buff *skb;
 
@@ -188,10 +199,12 @@ static void wgi_par_send_finished(struct wgi_peer *peer,
 		cb = wgi_par_cb(skb);
 		/* Kept for the rekey check after the batch. */
 		wgi_par_hold_last(&last, cb->kp);
+		/* Sending reuses skb->cb, and frees the skb, before emit ends. */
+		meta = cb->tx.meta;
 		if (unlikely(discard))
 			kfree_skb(skb);
 		else if (likely(atomic_read(&cb->state) == WGI_PAR_DONE))
-			wgi_send_data_emit(peer, skb, &cb->tx.meta, &res);
+			wgi_send_data_emit(peer, skb, &meta, &res);
 		else
 			wgi_drop_skb(peer->device, skb, cb->why);
 	}
@@ -242,6 +255,26 @@ static int wgi_par_rx_room(struct wgi_peer *peer)
 	return clamp(WGI_MAX_RX_BACKLOG - used, 0, WGI_PAR_BUDGET);
 }
 
+/*
+ * The backlog is full: the stage stops taking decrypted packets and the
+ * tunnel's poll kicks it again once it has delivered (napi_delivered),
+ * rather than the stage spinning against the poll. True if room appeared
+ * meanwhile (the poll may have run before it saw the flag).
+ */
+static bool wgi_par_wait_for_room(struct wgi_peer *peer)
+{
+	set_bit(WGI_PAR_WANTS_ROOM, &peer->parallel.flags);
+	smp_mb__after_atomic();	/* pairs with test_and_clear_bit in the poll */
+	return wgi_par_rx_room(peer) > 0;
+}
+
+static void wgi_par_napi_delivered(struct wgi_peer *peer)
+{
+	if (test_bit(WGI_PAR_WANTS_ROOM, &peer->parallel.flags) &&
+	    test_and_clear_bit(WGI_PAR_WANTS_ROOM, &peer->parallel.flags))
+		wgi_par_kick_stage(peer);
+}
+
 static void wgi_par_stage(struct work_struct *work)
 {
 	struct wgi_peer *peer = container_of(work, struct wgi_peer,
@@ -259,10 +292,16 @@ static void wgi_par_stage(struct work_struct *work)
 	room = wgi_par_rx_room(peer);
 	if (room)
 		more |= wgi_par_take_finished(&pp->rx, &rx, room) == room;
-	else
-		more |= !skb_queue_empty_lockless(&pp->rx);
+	else if (!skb_queue_empty_lockless(&pp->rx))
+		more |= wgi_par_wait_for_room(peer);
 	wgi_par_send_finished(peer, &tx);
 	wgi_par_deliver_finished(peer, &rx);
+	/*
+	 * Deliveries schedule the poll themselves; this is for what is left
+	 * on the backlog from before (a mode switch), polled here too.
+	 */
+	if (!skb_queue_empty_lockless(&peer->rx_queue))
+		napi_schedule(&peer->napi);
 	/* The budget or the room used up: come back after the others. */
 	if (more)
 		wgi_par_kick_stage(peer);
@@ -362,10 +401,11 @@ static void wgi_par_work(struct work_struct *work)
 /*
  * Gives @n packets, already on their tunnel's queue, to the next worker
  * CPU. Those that find its ring full fail (counted when the stage takes
- * them). BH disabled.
+ * them), except in a mode switch's refeed (@refeed), which must lose
+ * nothing: those are sealed or opened right here. BH disabled.
  */
 static void wgi_par_push(struct wgi_peer *peer, struct sk_buff **skbs, int n,
-			 bool is_tx)
+			 bool is_tx, bool refeed)
 {
 	struct wgi_parallel *par = peer->device->parallel;
 	struct wgi_par_worker *w;
@@ -383,10 +423,16 @@ static void wgi_par_push(struct wgi_peer *peer, struct sk_buff **skbs, int n,
 		wgi_par_kick_worker(w);
 	if (i == n)
 		return;
-	while (i < n)
-		wgi_par_finish(skbs[i++], false, is_tx ?
-			       WGI_DROP_TX_CRYPT_QUEUE_FULL :
-			       WGI_DROP_RX_CRYPT_QUEUE_FULL);
+	for (; i < n; i++) {
+		if (refeed && is_tx)
+			wgi_par_seal(skbs[i]);
+		else if (refeed)
+			wgi_par_open(skbs[i]);
+		else
+			wgi_par_finish(skbs[i], false, is_tx ?
+				       WGI_DROP_TX_CRYPT_QUEUE_FULL :
+				       WGI_DROP_RX_CRYPT_QUEUE_FULL);
+	}
 	wgi_par_kick_stage(peer);
 }
 
@@ -439,7 +485,7 @@ static int wgi_par_queue_tx(struct wgi_peer *peer, struct wgi_keypair *kp,
 }
 
 /* What could not be queued: staged for a session, or dropped. */
-static void wgi_par_xmit_rest(struct wgi_peer *peer,
+static void wgi_par_xmit_rest(struct wgi_peer *peer, struct wgi_keypair *kp,
 			      struct sk_buff_head *packets,
 			      enum wgi_par_stop stop)
 {
@@ -447,23 +493,47 @@ static void wgi_par_xmit_rest(struct wgi_peer *peer,
 
 	if (stop == WGI_PAR_NO_SESSION) {
 		wgi_send_stage(peer, packets);
+		wgi_send_recheck_session(peer, kp);
 		return;
 	}
 	while ((skb = __skb_dequeue(packets)))
 		wgi_drop_skb(peer->device, skb, WGI_DROP_TX_CRYPT_QUEUE_FULL);
 }
 
-static void wgi_par_xmit_limited(struct wgi_peer *peer,
-				 struct sk_buff_head *packets,
-				 unsigned int limit)
+/*
+ * A producer that finds the tunnel dead queues nothing: removal set the
+ * flag before its grace period, so whoever queued before that is done
+ * by the time the drain looks, and nothing can slip in behind it.
+ */
+static bool wgi_par_dead(struct wgi_peer *peer)
 {
+	return unlikely(READ_ONCE(peer->is_dead));
+}
+
+/*
+ * Queues @packets, the tunnel's bound applying unless @refeed (a mode
+ * switch's refeed: the switch bounds what it parks).
+ */
+static void wgi_par_xmit_queue(struct wgi_peer *peer,
+			       struct sk_buff_head *packets, bool refeed)
+{
+	unsigned int limit = refeed ? UINT_MAX : WGI_PAR_MAX_QUEUED;
 	struct sk_buff *chunk[WGI_PAR_CHUNK];
 	enum wgi_par_stop stop = WGI_PAR_NO_SESSION;
 	struct wgi_keypair *kp;
+	struct sk_buff *skb;
 	int n;
 
 	rcu_read_lock_bh();
+	if (wgi_par_dead(peer)) {
+		while ((skb = __skb_dequeue(packets)))
+			wgi_drop_skb(peer->device, skb, WGI_DROP_TX_NO_PEER);
+		rcu_read_unlock_bh();
+		return;
+	}
 	kp = wgi_keypair_get(rcu_dereference_bh(peer->keypairs.current_keypair));
+	if (kp)
+		wgi_send_take_staged(peer, packets);
 	while (kp && !skb_queue_empty(packets)) {
 		n = wgi_par_queue_tx(peer, kp, packets, limit, chunk, &stop);
 		/*
@@ -473,27 +543,33 @@ static void wgi_par_xmit_limited(struct wgi_peer *peer,
 		if (n)
 			refcount_add(n, &kp->refcount.refcount);
 		if (n)
-			wgi_par_push(peer, chunk, n, true);
+			wgi_par_push(peer, chunk, n, true, refeed);
 		if (stop != WGI_PAR_MORE)
 			break;
 	}
 	if (!skb_queue_empty(packets))
-		wgi_par_xmit_rest(peer, packets, stop);
+		wgi_par_xmit_rest(peer, kp, packets, stop);
 	wgi_keypair_put(kp, false);
 	rcu_read_unlock_bh();
 }
 
 static void wgi_par_xmit(struct wgi_peer *peer, struct sk_buff_head *packets)
 {
-	wgi_par_xmit_limited(peer, packets, WGI_PAR_MAX_QUEUED);
+	wgi_par_xmit_queue(peer, packets, false);
 }
 
-static void wgi_par_receive_limited(struct wgi_peer *peer,
-				    struct wgi_keypair *kp,
-				    struct sk_buff *skb, unsigned int limit)
+/* Queues one data message of @kp; @refeed as for wgi_par_xmit_queue. */
+static void wgi_par_receive_queue(struct wgi_peer *peer, struct wgi_keypair *kp,
+				  struct sk_buff *skb, bool refeed)
 {
+	unsigned int limit = refeed ? UINT_MAX : WGI_PAR_MAX_QUEUED;
 	struct sk_buff_head *q = &peer->parallel.rx;
 	struct wgi_par_cb *cb = wgi_par_cb(skb);
+
+	if (wgi_par_dead(peer)) {
+		wgi_drop_skb(peer->device, skb, WGI_DROP_RX_UNKNOWN_INDEX);
+		return;
+	}
 
 	/* The route may be a no-ref one that dies with this softirq. */
 	skb_dst_drop(skb);
@@ -512,13 +588,13 @@ static void wgi_par_receive_limited(struct wgi_peer *peer,
 	cb->kp = wgi_keypair_get(kp);
 	__skb_queue_tail(q, skb);
 	spin_unlock(&q->lock);
-	wgi_par_push(peer, &skb, 1, false);
+	wgi_par_push(peer, &skb, 1, false, refeed);
 }
 
 static void wgi_par_receive_data(struct wgi_peer *peer, struct wgi_keypair *kp,
 				 struct sk_buff *skb)
 {
-	wgi_par_receive_limited(peer, kp, skb, WGI_PAR_MAX_QUEUED);
+	wgi_par_receive_queue(peer, kp, skb, false);
 }
 
 /*
@@ -534,16 +610,19 @@ static void wgi_par_refeed(struct wgi_peer *peer, struct sk_buff_head *tx,
 	struct sk_buff *skb;
 
 	if (!skb_queue_empty(tx))
-		wgi_par_xmit_limited(peer, tx, UINT_MAX);
+		wgi_par_xmit_queue(peer, tx, true);
 	while ((skb = __skb_dequeue(rx))) {
 		kp = wgi_receive_data_session(peer, skb);
 		if (!kp)
 			continue;
-		wgi_par_receive_limited(peer, kp, skb, UINT_MAX);
+		wgi_par_receive_queue(peer, kp, skb, true);
 		wgi_keypair_put(kp, false);
 	}
-	/* One poll, for what the previous mode left on rx_queue. */
-	napi_schedule(&peer->napi);
+	/*
+	 * What the previous mode left on rx_queue is polled by the stage,
+	 * where the tunnel's deliveries belong, not on this CPU.
+	 */
+	wgi_par_kick_stage(peer);
 }
 
 /* ---------------------------------------------------------------------
@@ -557,6 +636,7 @@ static void wgi_par_peer_init(struct wgi_peer *peer)
 	skb_queue_head_init(&pp->tx);
 	skb_queue_head_init(&pp->rx);
 	INIT_WORK(&pp->stage, wgi_par_stage);
+	pp->flags = 0;
 }
 
 static bool wgi_par_peer_idle(struct wgi_peer *peer)
@@ -626,10 +706,11 @@ static int wgi_par_init_workers(struct wgi_parallel *par)
 
 static void wgi_par_free(struct wgi_parallel *par)
 {
-	if (par->stage_wq)
-		destroy_workqueue(par->stage_wq);
+	/* The workers first: a worker's batch ends by kicking a stage. */
 	if (par->crypt_wq)
 		destroy_workqueue(par->crypt_wq);
+	if (par->stage_wq)
+		destroy_workqueue(par->stage_wq);
 	if (par->workers)
 		wgi_par_uninit_workers(par);
 	free_percpu(par->workers);
@@ -684,4 +765,5 @@ const struct wgi_mode_ops wgi_parallel_ops = {
 	.refeed		= wgi_par_refeed,
 	.xmit		= wgi_par_xmit,
 	.receive_data	= wgi_par_receive_data,
+	.napi_delivered	= wgi_par_napi_delivered,
 };

@@ -395,8 +395,13 @@ static void wgi_deliver_to_napi(struct wgi_peer *peer, struct sk_buff *skb,
 	/* Congestion marked on the way (outer CE) must reach the receiver. */
 	INET_ECN_decapsulate(skb, outer_ds, wgi_ip_dsfield(skb));
 
+	/*
+	 * While the tunnel switches modes its poll cannot keep up with the
+	 * refeed (BH is off throughout), and what reaches the backlog then
+	 * is already bounded by the switch: none of it is dropped.
+	 */
 	if (unlikely(skb_queue_len_lockless(&peer->rx_queue) >=
-		     WGI_MAX_RX_BACKLOG)) {
+		     WGI_MAX_RX_BACKLOG) && !wgi_mode_is_switching(peer)) {
 		wgi_drop_skb(wg, skb, WGI_DROP_RX_NAPI_BACKLOG);
 		return;
 	}
@@ -527,6 +532,8 @@ int wgi_napi_poll(struct napi_struct *napi, int budget)
 	}
 	if (done)
 		wgi_peer_stats_count_delivered(peer, done);
+	if (ops->napi_delivered)
+		ops->napi_delivered(peer);
 	/* The budget used up: more may wait, poll again. */
 	if (deferred + done >= budget)
 		return budget;

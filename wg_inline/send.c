@@ -276,8 +276,7 @@ static void wgi_send_data_one(struct wgi_peer *peer, struct wgi_keypair *kp,
  * every send with a session also collects what is staged; the lockless
  * check keeps this off the fast path while nothing waits.
  */
-static void wgi_send_take_staged(struct wgi_peer *peer,
-				 struct sk_buff_head *packets)
+void wgi_send_take_staged(struct wgi_peer *peer, struct sk_buff_head *packets)
 {
 	if (likely(skb_queue_empty_lockless(&peer->staged_packet_queue)))
 		return;
@@ -290,8 +289,7 @@ static void wgi_send_take_staged(struct wgi_peer *peer,
  * will send what was just staged, so send it now. Only a keypair other
  * than the one that failed counts, so an exhausted one cannot loop.
  */
-static void wgi_send_recheck_session(struct wgi_peer *peer,
-				     struct wgi_keypair *kp)
+void wgi_send_recheck_session(struct wgi_peer *peer, struct wgi_keypair *kp)
 {
 	struct wgi_keypair *now;
 
