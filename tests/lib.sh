@@ -188,6 +188,22 @@ pcpu_counters() {
 	awk -v d="$1" -v k="$2" '$1 == d && $2 == k { print $3, $4, $5 }' "$DBG/peers"
 }
 
+# tunnel_json NS DEV KEY: the tunnel's object from `wgaff show DEV -j`.
+tunnel_json() {
+	n "$1" "$WGAFF" show "$2" -j | python3 -c '
+import json, sys
+for d in json.load(sys.stdin):
+    for p in d["peers"]:
+        if p["public_key"] == sys.argv[1]:
+            print(json.dumps(p)); sys.exit(0)
+sys.exit("no such peer in show -j")' "$3"
+}
+# tunnel_field NS DEV KEY NAME: one key of it (null prints as None).
+tunnel_field() {
+	tunnel_json "$1" "$2" "$3" |
+		python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$4"
+}
+
 # drop_handshakes NS: drop outgoing initiations (type 1) and responses
 # (type 2) on NS's veth0, leaving data messages (type 4) alone.
 drop_handshakes() {
@@ -318,6 +334,6 @@ interop_suite() {
 	iperf_check "parallel: UDP wgi->$other" b a 10.9.0.2 udp
 	iperf_check "parallel: UDP $other->wgi" a b 10.9.0.1 udp
 	expect_eq "our tunnel ran in the parallel mode" \
-		"$(n a "$WGAFF" show wga -j | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["peers"][0]["mode"])')" parallel
+		"$(tunnel_field a wga "$(pubkey b)" mode)" parallel
 	tunnel_down
 }

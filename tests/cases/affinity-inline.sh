@@ -19,18 +19,6 @@ tunnel_pair wgi wgi 4 no
 check "tunnel up" n a ping -c 2 -W 3 -i 0.3 10.9.0.2
 KA=$(pubkey a) KB=$(pubkey b)
 
-# tunnel_json NS DEV KEY: the tunnel's object from `wgaff show DEV -j`.
-tunnel_json() {
-	n "$1" "$WGAFF" show "$2" -j | python3 -c '
-import json, sys
-for d in json.load(sys.stdin):
-    for p in d["peers"]:
-        if p["public_key"] == sys.argv[1]:
-            print(json.dumps(p)); sys.exit(0)
-sys.exit("no such peer in show -j")' "$3"
-}
-# field NS DEV KEY NAME: one key of it (null prints as None).
-field() { tunnel_json "$1" "$2" "$3" | python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$4"; }
 
 # work NS DEV KEY: "cpu enc dec htx hrx" per CPU, from show -j.
 work() {
@@ -89,15 +77,15 @@ echo 1 >/sys/devices/system/cpu/cpu1/online || die "cannot online CPU 1"
 refused "no CAP_NET_ADMIN" "CAP_NET_ADMIN" \
 	n a setpriv --inh-caps=-all --bounding-set=-net_admin "$WGAFF" assign wga peer "$KB" core 1
 expect_eq "refusals left the tunnel as it was" "$(placement a wga "$KB")" "$before_a"
-expect_eq "unassigned at first" "$(field a wga "$KB" core_state)" unassigned
+expect_eq "unassigned at first" "$(tunnel_field a wga "$KB" core_state)" unassigned
 check "tunnel still up after the refusals" n a ping -c 2 -W 3 -i 0.3 10.9.0.2
 
 # ---- assigned to CPU 1, sender pinned to CPU 0
 check "assign a's tunnel to CPU 1" n a "$WGAFF" assign wga peer "$KB" core 1
 check "assign b's tunnel to CPU 1" n b "$WGAFF" assign wgb peer "$KA" core 1
-expect_eq "show: core" "$(field a wga "$KB" core)" 1
-expect_eq "show: state" "$(field a wga "$KB" core_state)" on-core
-expect_eq "show: mode" "$(field a wga "$KB" mode)" inline
+expect_eq "show: core" "$(tunnel_field a wga "$KB" core)" 1
+expect_eq "show: state" "$(tunnel_field a wga "$KB" core_state)" on-core
+expect_eq "show: mode" "$(tunnel_field a wga "$KB" mode)" inline
 n a "$WGAFF" show wga | grep -qx "  core: 1 (on core)" ||
 	die "show's text does not say the core: $(n a "$WGAFF" show wga)"
 echo "ok: show's text says the core"
@@ -115,12 +103,12 @@ python3 -c "import sys; sys.exit(0 if $pa >= 99 and $pb >= 99 else 1)" ||
 [ "$ha" -gt 0 ] || die "the sender on CPU 0 handed nothing to CPU 1"
 echo "ok: >= 99% of both tunnels' crypto on CPU 1, hand-offs counted"
 expect_eq "show: hand-offs in the total" \
-	"$(( $(field a wga "$KB" handoff_tx) + $(field a wga "$KB" handoff_rx) > 0 ))" 1
+	"$(( $(tunnel_field a wga "$KB" handoff_tx) + $(tunnel_field a wga "$KB" handoff_rx) > 0 ))" 1
 
 # ---- unassigned: the work follows the sender
 check "unassign a" n a "$WGAFF" assign wga peer "$KB" core none
 check "unassign b" n b "$WGAFF" assign wgb peer "$KA" core none
-expect_eq "show: unassigned" "$(field a wga "$KB" core)" None
+expect_eq "show: unassigned" "$(tunnel_field a wga "$KB" core)" None
 wa0=$(work a wga "$KB")
 n a taskset -c 0 ping -q -c 100 -i 0.01 -W 2 10.9.0.2 >/dev/null ||
 	die "pinned ping lost packets after unassigning"
@@ -137,8 +125,8 @@ n a ping -q -i 0.02 -c 400 -W 2 10.9.0.2 >/run/ping-hotplug.log 2>&1 &
 pinger=$!
 sleep 1
 echo 0 >/sys/devices/system/cpu/cpu1/online || die "cannot offline CPU 1"
-expect_eq "show: fallback while offline" "$(field a wga "$KB" core_state)" fallback
-expect_eq "show: still assigned to 1" "$(field a wga "$KB" core)" 1
+expect_eq "show: fallback while offline" "$(tunnel_field a wga "$KB" core_state)" fallback
+expect_eq "show: still assigned to 1" "$(tunnel_field a wga "$KB" core)" 1
 sleep 2
 echo 1 >/sys/devices/system/cpu/cpu1/online || die "cannot online CPU 1"
 wait "$pinger" || true
@@ -146,7 +134,7 @@ loss=$(sed -n 's/.* \([0-9.]*\)% packet loss.*/\1/p' /run/ping-hotplug.log)
 echo "ping across the hotplug: ${loss}% lost"
 python3 -c "import sys; sys.exit(0 if float('${loss:-100}') <= 5 else 1)" ||
 	die "traffic did not go on while the core was offline: $(cat /run/ping-hotplug.log)"
-expect_eq "show: back on its core" "$(field a wga "$KB" core_state)" on-core
+expect_eq "show: back on its core" "$(tunnel_field a wga "$KB" core_state)" on-core
 wa0=$(work a wga "$KB")
 n a taskset -c 0 ping -q -c 100 -i 0.01 -W 2 10.9.0.2 >/dev/null ||
 	die "pinned ping lost packets after the core came back"

@@ -19,11 +19,6 @@ check "tunnel up" n a ping -c 3 -W 3 -i 0.3 10.9.0.2
 KA=$(pubkey a) KB=$(pubkey b)
 check "a's tunnel on core 1" n a "$WGAFF" assign wga peer "$KB" core 1
 
-mode_of() {
-	n "$1" "$WGAFF" show "$2" -j | python3 -c '
-import json, sys
-print(json.load(sys.stdin)[0]["peers"][0]["mode"])'
-}
 # losses the tunnel itself could cause (not, say, tx_no_peer for the
 # kernel's own IPv6 multicast)
 drops_total() {
@@ -32,7 +27,7 @@ drops_total() {
 
 # ---- a refusal changes nothing
 out=$(n a "$WGAFF" mode wga peer "$KB" parallel 2>&1) || die "switch to parallel refused: $out"
-expect_eq "a: parallel" "$(mode_of a wga)" parallel
+expect_eq "a: parallel" "$(tunnel_field a wga "$KB" mode)" parallel
 out=$(n a python3 - <<'EOF' 2>&1) || die "raw unknown mode: $out"
 import os, sys, base64
 sys.path.insert(0, os.environ["WGI_ROOT"] + "/tests/netlink")
@@ -45,7 +40,7 @@ print("unknown mode: err=%d msg=%r" % (err, msg))
 sys.exit(0 if err < 0 and msg else 1)
 EOF
 echo "ok: $out"
-expect_eq "a: still parallel" "$(mode_of a wga)" parallel
+expect_eq "a: still parallel" "$(tunnel_field a wga "$KB" mode)" parallel
 check "back to inline" n a "$WGAFF" mode wga peer "$KB" inline
 
 # ---- 100 switches under a TCP and a UDP flow
@@ -74,8 +69,8 @@ took=$(python3 -c "print(round($(date +%s.%N) - $t0, 1))")
 echo "100 switches in $took s"
 python3 -c "import sys; sys.exit(0 if $took < $secs - 6 else 1)" ||
 	die "the switches outlasted the traffic ($took s): lengthen the flows"
-expect_eq "a after 50 switches each way" "$(mode_of a wga)" inline
-expect_eq "b after 50 switches each way" "$(mode_of b wgb)" inline
+expect_eq "a after 50 switches each way" "$(tunnel_field a wga "$KB" mode)" inline
+expect_eq "b after 50 switches each way" "$(tunnel_field b wgb "$KA" mode)" inline
 wait "$tcp" || die "TCP client failed: $(tail -5 /run/tcp-client.json)"
 wait "$udp" || die "UDP client failed: $(tail -5 /run/udp-client.json)"
 wait "$udp_srv" || die "UDP server failed: $(tail -20 /run/udp-server.json)"

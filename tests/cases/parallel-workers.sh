@@ -19,16 +19,6 @@ WGI_MODE=parallel tunnel_pair wgi wgi 4 no
 check "tunnel up in the parallel mode" n a ping -c 3 -W 3 -i 0.3 10.9.0.2
 KA=$(pubkey a) KB=$(pubkey b)
 
-# tunnel_json NS DEV KEY: the tunnel's object from `wgaff show DEV -j`.
-tunnel_json() {
-	n "$1" "$WGAFF" show "$2" -j | python3 -c '
-import json, sys
-for d in json.load(sys.stdin):
-    for p in d["peers"]:
-        if p["public_key"] == sys.argv[1]:
-            print(json.dumps(p)); sys.exit(0)
-sys.exit("no such peer in show -j")' "$3"
-}
 # work NS DEV KEY: "cpu enc dec sent delivered" per CPU.
 work() {
 	tunnel_json "$1" "$2" "$3" | python3 -c '
@@ -55,7 +45,7 @@ EOF
 workers_of() { n "$1" "$WGAFF" workers "$2"; }
 
 # ---- the mode and the default worker set
-expect_eq "mode of a's tunnel" "$(tunnel_json a wga "$KB" | python3 -c 'import json,sys; print(json.load(sys.stdin)["mode"])')" parallel
+expect_eq "mode of a's tunnel" "$(tunnel_field a wga "$KB" mode)" parallel
 all_cpus=$(python3 -c 'import os; c = sorted(os.sched_getaffinity(0)); print("%d-%d" % (c[0], c[-1]) if len(c) > 1 else c[0])')
 expect_eq "default worker set: every CPU" "$(workers_of a wga)" "$(cat /sys/devices/system/cpu/possible)"
 n a "$WGAFF" show wga | grep -qx "  worker cpus: $(cat /sys/devices/system/cpu/possible)" ||
