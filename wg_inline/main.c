@@ -15,6 +15,7 @@
 #include "netlink.h"
 #include "noise.h"
 #include "peer.h"
+#include "selftest.h"
 #include "tunnel_events.h"
 
 #define WGI_VERSION	"0.1.0"
@@ -42,6 +43,11 @@ static int __init wgi_mod_init(void)
 
 	if (wgi_compat)
 		wgi_kind_name = "wireguard";
+
+	/* Debug builds: the protocol core checks itself before any use. */
+	ret = wgi_selftests_run();
+	if (ret)
+		return ret;
 
 	wgi_noise_init();
 
