@@ -204,6 +204,17 @@ tunnel_field() {
 		python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$4"
 }
 
+# tunnel_pcpu NS DEV KEY FIELD...: per CPU, "cpu FIELD..." from the
+# tunnel's pcpu counters in show -j.
+tunnel_pcpu() {
+	local ns=$1 dev=$2 key=$3
+	shift 3
+	tunnel_json "$ns" "$dev" "$key" | python3 -c '
+import json, sys
+for c in json.load(sys.stdin)["pcpu"]:
+    print(c["cpu"], *(c[f] for f in sys.argv[1:]))' "$@"
+}
+
 # drop_handshakes NS: drop outgoing initiations (type 1) and responses
 # (type 2) on NS's veth0, leaving data messages (type 4) alone.
 drop_handshakes() {

@@ -19,13 +19,9 @@ tunnel_pair wgi wgi 4 no
 check "tunnel up" n a ping -c 2 -W 3 -i 0.3 10.9.0.2
 KA=$(pubkey a) KB=$(pubkey b)
 
-
 # work NS DEV KEY: "cpu enc dec htx hrx" per CPU, from show -j.
 work() {
-	tunnel_json "$1" "$2" "$3" | python3 -c '
-import json, sys
-for c in json.load(sys.stdin)["pcpu"]:
-    print(c["cpu"], c["encrypted_pkts"], c["decrypted_pkts"], c["handoff_tx"], c["handoff_rx"])'
+	tunnel_pcpu "$1" "$2" "$3" encrypted_pkts decrypted_pkts handoff_tx handoff_rx
 }
 # share CPU BEFORE AFTER: percent of the crypto between two work
 # snapshots that ran on CPU, then the total crypto and the hand-offs.

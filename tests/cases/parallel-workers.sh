@@ -21,10 +21,7 @@ KA=$(pubkey a) KB=$(pubkey b)
 
 # work NS DEV KEY: "cpu enc dec sent delivered" per CPU.
 work() {
-	tunnel_json "$1" "$2" "$3" | python3 -c '
-import json, sys
-for c in json.load(sys.stdin)["pcpu"]:
-    print(c["cpu"], c["encrypted_pkts"], c["decrypted_pkts"], c["sent_pkts"], c["delivered_pkts"])'
+	tunnel_pcpu "$1" "$2" "$3" encrypted_pkts decrypted_pkts sent_pkts delivered_pkts
 }
 # where BEFORE AFTER: between two work snapshots, "crypto_cpus stage_cpus
 # crypto_total stage_total": the CPUs (comma-joined) that did any crypto,
