@@ -4,7 +4,8 @@
 # tunnel while iperf3 runs through it; then link down/up and rmmod under
 # traffic. Traffic keeps getting through during the churn, no warning, no
 # leaked peer or keypair, and traffic resumes once the configuration is back.
-# timeout: 170
+# kernels: 6.1
+# timeout: 360
 . "$WGI_ROOT/tests/lib.sh"
 load_wg_inline
 veth_pair a b

@@ -6,6 +6,7 @@
 # nonces below the limit (first_nonce); the far end's handshake messages
 # are dropped on its link, so a cannot get a new session; then a is asked
 # to send 12000 datagrams. Every message a sends is read off the wire.
+# kernels: 6.1
 # timeout: 180
 . "$WGI_ROOT/tests/lib.sh"
 

@@ -5,6 +5,7 @@
 # new handshake while it keeps sending, and no message ever leaves with a
 # nonce at or past REJECT_AFTER_MESSAGES (2^64 - 2^13 - 1).
 # The default module must not have the parameter at all.
+# kernels: 6.1
 # timeout: 150
 . "$WGI_ROOT/tests/lib.sh"
 

@@ -5,6 +5,7 @@
 # (race_stage_us), so with two senders, one pinned to each CPU, one of them
 # is nearly always inside that window when the session appears. Before
 # the fix such packets waited for the next handshake (up to minutes).
+# kernels: 6.1
 # timeout: 120
 . "$WGI_ROOT/tests/lib.sh"
 

@@ -7,6 +7,7 @@
 # the far end then looked up freed memory: KASAN in make check-debug).
 # Now: no response leaves, the far end never completes a handshake, and
 # every peer and keypair created is destroyed.
+# kernels: 6.1
 # timeout: 120
 . "$WGI_ROOT/tests/lib.sh"
 

@@ -2,6 +2,7 @@
 # and is refused at REJECT_AFTER_TIME: with handshake messages dropped on
 # the wire (tc), pings through a fresh session keep working past 120 s
 # and stop at 180 s of protocol time (time_scale=30: 4 s and 6 s).
+# kernels: 6.1
 # timeout: 120
 . "$WGI_ROOT/tests/lib.sh"
 
