@@ -273,13 +273,9 @@ static int wgi_dev_init(struct net_device *dev)
 		goto err;
 	if (wgi_workers_init(wg))
 		goto err_wq;
-	if (wgi_mode_device_init(wg))
-		goto err_workers;
 	wgi_ratelimiter_get();
 	return 0;
 
-err_workers:
-	wgi_workers_free(wg);
 err_wq:
 	destroy_workqueue(wg->handshake_wq);
 	wg->handshake_wq = NULL;

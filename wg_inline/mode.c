@@ -141,24 +141,30 @@ int wgi_mode_check(enum wgi_tunnel_mode mode, struct netlink_ext_ack *extack)
 	return -EOPNOTSUPP;
 }
 
-int wgi_mode_device_init(struct wgi_device *wg)
+/*
+ * The device-wide state of @mode, set up before any tunnel may enter it:
+ * before a switch, and before the mode becomes the device's default
+ * (so that wgi_mode_peer_init cannot fail). Left in place if a later
+ * step of the request is refused: it is only memory, freed with the
+ * device.
+ */
+int wgi_mode_prepare(struct wgi_device *wg, enum wgi_tunnel_mode mode,
+		     struct netlink_ext_ack *extack)
 {
-	unsigned int i;
+	const struct wgi_mode_ops *ops;
 	int ret;
 
-	for (i = 0; i < ARRAY_SIZE(wgi_modes); i++) {
-		if (!wgi_modes[i] || !wgi_modes[i]->device_init)
-			continue;
-		ret = wgi_modes[i]->device_init(wg);
-		if (ret)
-			goto unwind;
-	}
-	return 0;
-
-unwind:
-	while (i--)
-		if (wgi_modes[i] && wgi_modes[i]->device_uninit)
-			wgi_modes[i]->device_uninit(wg);
+	lockdep_assert_held(&wg->update_lock);
+	ret = wgi_mode_check(mode, extack);
+	if (ret)
+		return ret;
+	ops = wgi_mode_ops(mode);
+	if (!ops->device_prepare)
+		return 0;
+	ret = ops->device_prepare(wg);
+	if (ret)
+		NL_SET_ERR_MSG(extack,
+			       "cannot allocate the execution mode's queues and workers");
 	return ret;
 }
 
@@ -255,7 +261,11 @@ int wgi_mode_set(struct wgi_peer *peer, enum wgi_tunnel_mode mode,
 
 	lockdep_assert_held(&peer->device->update_lock);
 	ASSERT_RTNL();	/* makes the grace periods expedited: a short park */
-	ret = wgi_mode_check(mode, extack);
+	/*
+	 * Before the park: a failure changes nothing, and the swap's grace
+	 * period orders the new state before any packet that reaches it.
+	 */
+	ret = wgi_mode_prepare(peer->device, mode, extack);
 	if (ret)
 		return ret;
 	to = wgi_mode_ops(mode);

@@ -22,8 +22,14 @@ struct netlink_ext_ack;
 struct wgi_mode_ops {
 	enum wgi_tunnel_mode mode;
 	const char *name;
-	/* Optional: state a mode shares across a device's tunnels. */
-	int (*device_init)(struct wgi_device *wg);
+	/*
+	 * Optional: state a mode shares across a device's tunnels, set up
+	 * when the mode is first asked for (a tunnel switched to it, or made
+	 * the default for new ones), so that a device that never uses the
+	 * mode pays nothing for it. Idempotent; process context, under the
+	 * device's update_lock. Kept until device_uninit.
+	 */
+	int (*device_prepare)(struct wgi_device *wg);
 	void (*device_uninit)(struct wgi_device *wg);
 	/* A tunnel enters the mode; its NAPI exists but is not polled yet. */
 	void (*peer_init)(struct wgi_peer *peer);
@@ -120,7 +126,8 @@ void wgi_mode_receive_data(struct wgi_peer *peer, struct wgi_keypair *kp,
 bool wgi_mode_is_switching(struct wgi_peer *peer);
 /* The ops of @mode, or NULL if this build does not implement it. */
 const struct wgi_mode_ops *wgi_mode_ops(enum wgi_tunnel_mode mode);
-int wgi_mode_device_init(struct wgi_device *wg);
+int wgi_mode_prepare(struct wgi_device *wg, enum wgi_tunnel_mode mode,
+		     struct netlink_ext_ack *extack);
 void wgi_mode_device_uninit(struct wgi_device *wg);
 /* A new tunnel's mode; the one place (with wgi_mode_set) writing ops. */
 void wgi_mode_peer_init(struct wgi_peer *peer, enum wgi_tunnel_mode mode);

@@ -83,8 +83,9 @@ static int wgi_ext_apply_tunnel(struct wgi_peer *peer, struct genl_info *info)
 
 	/* Everything that can be refused is checked before anything changes. */
 	if (attrs[WGI_EXT_A_MODE]) {
-		ret = wgi_mode_check(nla_get_u8(attrs[WGI_EXT_A_MODE]),
-				     info->extack);
+		ret = wgi_mode_prepare(peer->device,
+				       nla_get_u8(attrs[WGI_EXT_A_MODE]),
+				       info->extack);
 		if (ret)
 			return ret;
 	}
@@ -156,9 +157,9 @@ static int wgi_ext_set_device_locked(struct wgi_device *wg,
 	struct nlattr *mode = info->attrs[WGI_EXT_A_DEFAULT_MODE];
 	int ret;
 
-	/* The mode is checked first: the worker set is the last refusal. */
+	/* The mode first: the worker set is the last refusal. */
 	if (mode) {
-		ret = wgi_mode_check(nla_get_u8(mode), info->extack);
+		ret = wgi_mode_prepare(wg, nla_get_u8(mode), info->extack);
 		if (ret)
 			return ret;
 	}

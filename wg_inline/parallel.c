@@ -718,11 +718,20 @@ static void wgi_par_free(struct wgi_parallel *par)
 	kfree(par);
 }
 
-static int wgi_par_device_init(struct wgi_device *wg)
+/*
+ * On first use, not with the device: the rings (2 x 1024 pointers per
+ * possible CPU) and the two rescuer threads of the workqueues are wasted
+ * on the many devices that never run a parallel tunnel. Published before
+ * any tunnel enters the mode (see wgi_mode_prepare); read without a lock
+ * by the packet path of the tunnels in it.
+ */
+static int wgi_par_device_prepare(struct wgi_device *wg)
 {
 	const char *name = wg->dev->name;
 	struct wgi_parallel *par;
 
+	if (wg->parallel)
+		return 0;
 	par = kzalloc(sizeof(*par), GFP_KERNEL);
 	if (!par)
 		return -ENOMEM;
@@ -740,7 +749,7 @@ static int wgi_par_device_init(struct wgi_device *wg)
 					name);
 	if (!par->crypt_wq || !par->stage_wq)
 		goto err;
-	wg->parallel = par;
+	WRITE_ONCE(wg->parallel, par);
 	return 0;
 
 err:
@@ -751,14 +760,15 @@ err:
 static void wgi_par_device_uninit(struct wgi_device *wg)
 {
 	/* Every tunnel is gone: destroying the queues waits for the rest. */
-	wgi_par_free(wg->parallel);
+	if (wg->parallel)
+		wgi_par_free(wg->parallel);
 	wg->parallel = NULL;
 }
 
 const struct wgi_mode_ops wgi_parallel_ops = {
 	.mode		= WGI_TUNNEL_MODE_PARALLEL,
 	.name		= "parallel",
-	.device_init	= wgi_par_device_init,
+	.device_prepare	= wgi_par_device_prepare,
 	.device_uninit	= wgi_par_device_uninit,
 	.peer_init	= wgi_par_peer_init,
 	.drain		= wgi_par_drain,

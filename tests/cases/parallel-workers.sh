@@ -8,13 +8,32 @@
 #    tunnel's ordered stage) on CPU 1; then the other way round;
 #  - UDP through the pipeline arrives complete and in order;
 #  - the only worker CPU goes offline under traffic: traffic goes on;
-#  - teardown under traffic leaves no peer or keypair behind.
+#  - teardown under traffic leaves no peer or keypair behind;
+#  - a device gets the mode's queues (their rescuer threads are visible)
+#    only when the mode is first asked for, and loses them with itself.
 # timeout: 240
 . "$WGI_ROOT/tests/lib.sh"
 [ "$(nproc)" -ge 2 ] || die "needs 2 vCPUs"
 T=$WGI_ROOT/tests/netlink
 load_wg_inline
 veth_pair a b
+
+# ---- the mode's queues exist only on a device that uses it
+# A workqueue's rescuer thread is named after it; 6.12 prefixes
+# "kworker/R-" (and the 15-character comm then cuts the device name off:
+# wgx is the only device at this point).
+wq_threads() {
+	cat /proc/[0-9]*/comm 2>/dev/null |
+		grep -cE '^(wgi-(crypt|stage)-wgx|kworker/R-wgi-[cs])' || true
+}
+n a ip link add wgx type wg-inline
+expect_eq "parallel threads of a device never in the mode" "$(wq_threads)" 0
+check "parallel as wgx's default mode" n a "$WGAFF" mode wgx parallel
+expect_eq "parallel threads once the mode is asked for" "$(wq_threads)" 2
+n a ip link del wgx
+for _ in $(seq 50); do [ "$(wq_threads)" = 0 ] && break; sleep 0.1; done
+expect_eq "parallel threads after the device is gone" "$(wq_threads)" 0
+
 WGI_MODE=parallel tunnel_pair wgi wgi 4 no
 check "tunnel up in the parallel mode" n a ping -c 3 -W 3 -i 0.3 10.9.0.2
 KA=$(pubkey a) KB=$(pubkey b)
