@@ -401,3 +401,77 @@ void wgi_allowedips_slab_uninit(void)
 	rcu_barrier();
 	kmem_cache_destroy(node_cache);
 }
+
+#ifdef WGI_DEBUG
+/* One node's promises to its parent (see the comment at the top). */
+static bool trie_node_sound(const struct wgi_allowedips_node *node,
+			    const struct wgi_allowedips_node *parent,
+			    unsigned int side, u8 bitlen, struct mutex *lock)
+{
+	u8 masked[16];
+
+	mask_prefix(masked, node->bits, node->cidr);
+	if (node->bitlen != bitlen || node->cidr > bitlen ||
+	    memcmp(masked, node->bits, bitlen / 8))
+		return false;
+	if (!node_deref(node->peer, lock) &&
+	    !(node_deref(node->bit[0], lock) && node_deref(node->bit[1], lock)))
+		return false;
+	return !parent ||
+	       (node->cidr > parent->cidr &&
+		common_bits(node->bits, parent->bits, bitlen) >= parent->cidr &&
+		bit_at(node->bits, parent->cidr) == side);
+}
+
+struct trie_check_entry {
+	struct wgi_allowedips_node *node, *parent;
+	unsigned int side;
+};
+
+/* Walks one family's trie; returns the prefixes, or -EUCLEAN if unsound. */
+static int trie_check(struct wgi_allowedips_node __rcu **root, u8 bitlen,
+		      struct mutex *lock)
+{
+	/* DFS: as in trie_free, at most one pending sibling per level. */
+	const unsigned int room = TRIE_MAX_DEPTH + 1;
+	struct trie_check_entry *stack, e;
+	struct wgi_allowedips_node *child;
+	unsigned int depth = 0, i;
+	int prefixes = 0;
+
+	stack = kmalloc_array(room, sizeof(*stack), GFP_KERNEL);
+	if (!stack)
+		return -ENOMEM;
+	e.node = node_deref(*root, lock);
+	if (e.node)
+		stack[depth++] = (struct trie_check_entry){ e.node, NULL, 0 };
+	while (depth && prefixes >= 0) {
+		e = stack[--depth];
+		if (!trie_node_sound(e.node, e.parent, e.side, bitlen, lock)) {
+			prefixes = -EUCLEAN;
+			break;
+		}
+		prefixes += !!node_deref(e.node->peer, lock);
+		for (i = 0; i < 2; i++) {
+			child = node_deref(e.node->bit[i], lock);
+			if (!child)
+				continue;
+			if (depth >= room) {
+				prefixes = -EUCLEAN;
+				break;
+			}
+			stack[depth++] = (struct trie_check_entry){ child, e.node, i };
+		}
+	}
+	kfree(stack);
+	return prefixes;
+}
+
+int wgi_allowedips_check(struct wgi_allowedips *t, int family,
+			 struct mutex *lock)
+{
+	if (family == AF_INET)
+		return trie_check(&t->root4, 32, lock);
+	return trie_check(&t->root6, 128, lock);
+}
+#endif

@@ -72,6 +72,15 @@ struct wgi_peer *wgi_allowedips_lookup_dst(struct wgi_allowedips *t,
 struct wgi_peer *wgi_allowedips_lookup_src(struct wgi_allowedips *t,
 					   struct sk_buff *skb);
 
+#ifdef WGI_DEBUG
+/*
+ * Self-tests: walks @family's trie checking the layout's promises;
+ * returns the number of configured prefixes, or -EUCLEAN.
+ */
+int wgi_allowedips_check(struct wgi_allowedips *t, int family,
+			 struct mutex *lock);
+#endif
+
 int wgi_allowedips_slab_init(void);
 void wgi_allowedips_slab_uninit(void);	/* rcu_barrier()s first */
 

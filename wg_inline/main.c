@@ -44,11 +44,6 @@ static int __init wgi_mod_init(void)
 	if (wgi_compat)
 		wgi_kind_name = "wireguard";
 
-	/* Debug builds: the protocol core checks itself before any use. */
-	ret = wgi_selftests_run();
-	if (ret)
-		return ret;
-
 	wgi_noise_init();
 
 	ret = wgi_events_init();
@@ -58,6 +53,14 @@ static int __init wgi_mod_init(void)
 	ret = wgi_allowedips_slab_init();
 	if (ret)
 		goto err_slab;
+
+	/*
+	 * Debug builds: the protocol core checks itself before any device
+	 * can use it (after the caches and keys it needs exist).
+	 */
+	ret = wgi_selftests_run();
+	if (ret)
+		goto err_device;
 
 	ret = wgi_device_init();
 	if (ret) {

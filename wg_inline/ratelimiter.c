@@ -56,6 +56,22 @@ static u32 wgi_rl_seed;
 static DEFINE_MUTEX(wgi_rl_users_lock);
 static unsigned int wgi_rl_users;	/* under wgi_rl_users_lock */
 
+#ifdef WGI_DEBUG
+static u64 wgi_rl_test_now;	/* non-zero: the self-test's clock */
+#endif
+
+/* Read under wgi_rl_lock, so that no entry is newer than now. */
+static u64 wgi_rl_now(void)
+{
+#ifdef WGI_DEBUG
+	u64 now = READ_ONCE(wgi_rl_test_now);
+
+	if (now)
+		return now;
+#endif
+	return ktime_get_coarse_boottime_ns();
+}
+
 static void wgi_rl_gc(struct work_struct *work);
 static DECLARE_DELAYED_WORK(wgi_rl_gc_work, wgi_rl_gc);
 
@@ -86,9 +102,8 @@ static void wgi_rl_prune(u64 now, bool all)
 
 static void wgi_rl_gc(struct work_struct *work)
 {
-	/* The clock is read under the lock so no entry is newer than now. */
 	spin_lock_bh(&wgi_rl_lock);
-	wgi_rl_prune(ktime_get_coarse_boottime_ns(), false);
+	wgi_rl_prune(wgi_rl_now(), false);
 	spin_unlock_bh(&wgi_rl_lock);
 	queue_delayed_work(system_power_efficient_wq, &wgi_rl_gc_work,
 			   WGI_RATELIMIT_GC_PERIOD);
@@ -181,7 +196,7 @@ bool wgi_ratelimiter_allow(struct sk_buff *skb, const struct net *net)
 	head = wgi_rl_bucket(&key);
 
 	spin_lock_bh(&wgi_rl_lock);
-	now = ktime_get_coarse_boottime_ns();
+	now = wgi_rl_now();
 	hlist_for_each_entry(e, head, node) {
 		if (!memcmp(&e->key, &key, sizeof(key))) {
 			ok = wgi_rl_spend(e, now);
@@ -193,3 +208,21 @@ out:
 	spin_unlock_bh(&wgi_rl_lock);
 	return ok;
 }
+
+#ifdef WGI_DEBUG
+void wgi_ratelimiter_test_clock(u64 now_ns)
+{
+	WRITE_ONCE(wgi_rl_test_now, now_ns);
+}
+
+unsigned int wgi_ratelimiter_test_gc(void)
+{
+	unsigned int left;
+
+	spin_lock_bh(&wgi_rl_lock);
+	wgi_rl_prune(wgi_rl_now(), false);
+	left = wgi_rl_entries;
+	spin_unlock_bh(&wgi_rl_lock);
+	return left;
+}
+#endif

@@ -31,4 +31,14 @@ void wgi_ratelimiter_put(void);
  */
 bool wgi_ratelimiter_allow(struct sk_buff *skb, const struct net *net);
 
+#ifdef WGI_DEBUG
+/*
+ * Self-tests: run the table on a clock of their own (@now_ns, in the
+ * boot-time clock's nanoseconds; 0 gives the real clock back), and run
+ * the GC now, returning the entries it left.
+ */
+void wgi_ratelimiter_test_clock(u64 now_ns);
+unsigned int wgi_ratelimiter_test_gc(void);
+#endif
+
 #endif

@@ -38,6 +38,8 @@ static const struct {
 	wgi_selftest_fn run;
 } wgi_suites[] = {
 	{ "replay", wgi_selftest_replay },
+	{ "allowedips", wgi_selftest_allowedips },
+	{ "ratelimiter", wgi_selftest_ratelimiter },
 };
 
 int wgi_selftests_run(void)

@@ -25,6 +25,8 @@ bool wgi_selftest_expect(struct wgi_selftest *t, bool ok, const char *what,
 			 u64 arg);
 int wgi_selftests_run(void);
 void wgi_selftest_replay(struct wgi_selftest *t);
+void wgi_selftest_allowedips(struct wgi_selftest *t);
+void wgi_selftest_ratelimiter(struct wgi_selftest *t);
 #else
 static inline int wgi_selftests_run(void)
 {
