@@ -132,7 +132,11 @@ int fakenic_irqs_alloc(struct fakenic_port *port, const char *name)
 	unsigned int i;
 	int base, err;
 
-	base = irq_alloc_descs(-1, 1, port->channels, NUMA_NO_NODE);
+	/* No owner module: a requested IRQ would pin its owner, and rmmod
+	 * must be able to delete the pairs, as rmmod veth deletes veths.
+	 */
+	base = __irq_alloc_descs(-1, 1, port->channels, NUMA_NO_NODE, NULL,
+				 NULL);
 	if (base < 0)
 		return base;
 	port->irq_base = base;
