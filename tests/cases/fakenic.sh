@@ -5,7 +5,8 @@
 #    one end (ip link del, del_pair, its netns dying) deletes both;
 #  - each RX queue has an IRQ named NAME-rx-Q; default affinity and XPS
 #    one CPU per channel, as mlx5e sets them; XPS picks the sender's
-#    CPU's TX queue;
+#    CPU's TX queue; on 6.12 the netdev genl family links each queue to
+#    its channel's NAPI and that NAPI to the queue's IRQ;
 #  - an ethtool ntuple rule steers a UDP flow to its queue, and that
 #    queue's NAPI runs on the CPU its IRQ's smp_affinity names (CPU 1,
 #    then CPU 0 after moving it); more tuples win over a lower location,
@@ -101,6 +102,23 @@ expect_eq "rx-0 on CPU 0 by default" "$(cat /proc/irq/"$IRQ0"/effective_affinity
 expect_eq "rx-1 on CPU 1 by default" "$(cat /proc/irq/"$IRQ1"/effective_affinity_list)" 1
 expect_eq "XPS tx-0: CPU 0" "$(n a cat /sys/class/net/fa/queues/tx-0/xps_cpus)" 1
 expect_eq "XPS tx-1: CPU 1" "$(n a cat /sys/class/net/fa/queues/tx-1/xps_cpus)" 2
+# 6.8 and later show queue -> NAPI -> IRQ (netdev genl family).
+case $(uname -r) in
+6.1.*) echo "skip: no queue/NAPI links before 6.8" ;;
+*)
+	links=$(n b python3 "$FN/queues.py" "$(n b cat /sys/class/net/fb/ifindex)")
+	echo "$links"
+	for q in 0 1; do
+		irq=$IRQ0
+		[ $q = 1 ] && irq=$IRQ1
+		rx=$(awk -v q=$q '$1 == "rx" && $2 == q { print $4, $6 }' <<<"$links")
+		tx=$(awk -v q=$q '$1 == "tx" && $2 == q { print $4, $6 }' <<<"$links")
+		case $rx in 0\ *|"") die "rx queue $q has no NAPI: $links" ;; esac
+		expect_eq "rx queue $q -> NAPI -> IRQ fb-rx-$q" "${rx#* }" "$irq"
+		expect_eq "tx queue $q on the same NAPI" "$tx" "$rx"
+	done
+	;;
+esac
 for cpu in 0 1; do
 	s0=$(stats a fa)
 	n a taskset -c $cpu python3 "$FN/udp.py" send 198.51.100.2 4998 40
