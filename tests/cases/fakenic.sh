@@ -201,10 +201,19 @@ ins_refused "TOS mask: EINVAL" EINVAL 40 0 udp4 dport=1 tos=4
 ins_refused "ether rule matching nothing: EINVAL" EINVAL 40 0 ether
 expect_eq "delete unused: ENOENT" "$(rxnfc del 40)" ENOENT
 expect_eq "get unused: ENOENT" "$(rxnfc get 40)" ENOENT
-out=$(n b ethtool -N fb flow-type udp4 dst-port 1 action 7 loc 40 2>&1 || true)
-case $out in *"Invalid argument"*) echo "ok: ethtool reports the refusal ($out)" ;;
-*) die "ethtool -N queue 7: no refusal message: $out" ;; esac
-check_fails "refused rule not listed" sh -c "ip netns exec b ethtool -n fb | grep -qx 'Filter: 40'"
+# ethtool_refused WHAT MESSAGE LOC ARGS...: ethtool -N prints MESSAGE
+# and LOC stays unlisted
+ethtool_refused() {
+	local what=$1 msg=$2 loc=$3 out
+	shift 3
+	out=$(n b ethtool -N fb "$@" loc "$loc" 2>&1 || true)
+	case $out in *"$msg"*) echo "ok: $what ($out)" ;;
+	*) die "$what: ethtool -N $*: no '$msg' in: $out" ;; esac
+	check_fails "$what: not listed" sh -c "ip netns exec b ethtool -n fb | grep -qx 'Filter: $loc'"
+}
+ethtool_refused "ethtool: queue 7" "Invalid argument" 40 flow-type udp4 dst-port 1 action 7
+ethtool_refused "ethtool: TOS mask" "Invalid argument" 41 flow-type udp4 tos 4 dst-port 1 action 0
+ethtool_refused "ethtool: location 1024" "No space left on device" 1024 flow-type udp4 dst-port 1 action 0
 count=$(rxnfc count)
 n b ethtool -N fb flow-type udp4 dst-port 5001 action 0 loc 5
 expect_eq "used location replaced" "$(rule_action 5)" "Direct to queue 0"

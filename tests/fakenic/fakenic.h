@@ -111,6 +111,12 @@ static inline struct fakenic_port *fakenic_port(const struct net_device *dev)
 	return ((struct fakenic_priv *)netdev_priv(dev))->port;
 }
 
+/* The flow type without its extension flags. */
+static inline u32 fakenic_flow_type(u32 flow_type)
+{
+	return flow_type & ~(FLOW_EXT | FLOW_MAC_EXT | FLOW_RSS);
+}
+
 /* A frame's header fields, as the steering hardware would parse them. */
 struct fakenic_pkt {
 	struct ethhdr eth;

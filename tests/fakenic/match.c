@@ -109,7 +109,7 @@ static bool fakenic_match_ether(const struct ethtool_rx_flow_spec *fs,
 static bool fakenic_match_base(const struct ethtool_rx_flow_spec *fs,
 			       const struct fakenic_pkt *pkt)
 {
-	switch (fs->flow_type & ~(FLOW_EXT | FLOW_MAC_EXT | FLOW_RSS)) {
+	switch (fakenic_flow_type(fs->flow_type)) {
 	case TCP_V4_FLOW:
 		return fakenic_match_l4v4(fs, pkt, IPPROTO_TCP);
 	case UDP_V4_FLOW:

@@ -29,13 +29,6 @@
 #define FAKENIC_L3L4_TUPLES 7
 #define FAKENIC_L2_TUPLES 4
 
-static u32 fakenic_flow_type(u32 flow_type)
-{
-	return flow_type & ~(FLOW_EXT | FLOW_MAC_EXT | FLOW_RSS);
-}
-
-#define fakenic_all_ones(f) ((f) == (__force typeof(f))-1)
-
 static int fakenic_tuples_ether(const struct ethtool_rx_flow_spec *fs)
 {
 	const struct ethhdr *m = &fs->m_u.ether_spec;
