@@ -3,8 +3,9 @@
  * mlx5_steer: keeps each pinned wg-inline tunnel's outer and inner softirqs
  * on the tunnel's core by installing NIC RX steering rules and XPS maps.
  *
- * For now only the module's life cycle exists; the steering logic arrives
- * with the tunnel-event notifier of wg_inline (see ROADMAP.md, step 5).
+ * For now only the module's life cycle exists; the steering logic will
+ * follow wg_inline's tunnel events (wg_inline/tunnel_events.h) and is
+ * tested against the fakenic test NIC (tests/fakenic/).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
