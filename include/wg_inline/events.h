@@ -7,7 +7,8 @@
  * added or removed, when its device goes up or down, and when its
  * endpoint, allowed IPs, core assignment or execution mode change. This
  * header is all such a module needs: it does not include anything from
- * wg_inline's own sources.
+ * wg_inline's own sources. A listener may read a tunnel's allowed IPs
+ * with wgi_tunnel_allowedips().
  *
  * Delivery: notifier_call(nb, event, info) runs in process context, in a
  * work item, never with RTNL or any wg-inline lock held, so it may sleep
@@ -48,6 +49,10 @@ struct net;
  * @listen_port: the device's UDP port (host order)
  * @endpoint: the remote endpoint, sockaddr_in or sockaddr_in6; family
  *	AF_UNSPEC when the tunnel has none yet
+ * @steer: the device's enum wgi_steer_mode
+ * @n_lan: how many of @lan_ifindex are set
+ * @lan_ifindex: the device's LAN netdevs for inner steering rules, by
+ *	ifindex in @net (one may have gone since it was configured)
  */
 struct wgi_tunnel_info {
 	struct net *net;
@@ -66,7 +71,41 @@ struct wgi_tunnel_info {
 		struct sockaddr_in addr4;
 		struct sockaddr_in6 addr6;
 	} endpoint;
+	u8 steer;
+	u8 n_lan;
+	int lan_ifindex[WGI_STEER_LAN_MAX];
 };
+
+/**
+ * struct wgi_prefix - one allowed-IP prefix of a tunnel
+ * @family: AF_INET or AF_INET6
+ * @cidr: the prefix length
+ * @addr: the prefix, network order, host bits zero (@addr.v4 for AF_INET)
+ */
+struct wgi_prefix {
+	u8 family;
+	u8 cidr;
+	union {
+		__be32 v4;
+		struct in6_addr v6;
+	} addr;
+};
+
+/**
+ * wgi_tunnel_allowedips - read a tunnel's allowed-IP prefixes as they are now
+ * @net: the device's namespace (struct wgi_tunnel_info.net)
+ * @ifindex: the device's ifindex in @net
+ * @tunnel_id: the tunnel
+ * @out: room for @max prefixes
+ * @max: how many fit in @out
+ *
+ * Writes the first @max prefixes (in the order they were configured) and
+ * returns how many the tunnel has, which may be more than @max; -ENODEV
+ * if @ifindex is no wg-inline device in @net, -ENOENT if it has no such
+ * tunnel. Process context, RTNL held (the caller installs rules with it).
+ */
+int wgi_tunnel_allowedips(struct net *net, int ifindex, u64 tunnel_id,
+			  struct wgi_prefix *out, unsigned int max);
 
 /**
  * wgi_register_tunnel_notifier - start receiving tunnel events

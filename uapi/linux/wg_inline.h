@@ -132,12 +132,19 @@ enum wgallowedip_attribute {
  *   (WGI_CORE_NONE unassigns). The core must be an online CPU.
  *
  * WGI_EXT_CMD_GET_DEVICE (doit)
- *   IFINDEX or IFNAME; reply: IFINDEX, IFNAME, DEFAULT_MODE, WORKER_CPUS.
+ *   IFINDEX or IFNAME; reply: IFINDEX, IFNAME, DEFAULT_MODE, WORKER_CPUS,
+ *   STEER and STEER_LAN.
  *
  * WGI_EXT_CMD_SET_DEVICE
  *   IFINDEX or IFNAME, and any of DEFAULT_MODE (the mode tunnels created
- *   from now on start in) and WORKER_CPUS (the CPUs the parallel mode's
- *   crypt workers may run on; every one of them online, at least one).
+ *   from now on start in), WORKER_CPUS (the CPUs the parallel mode's
+ *   crypt workers may run on; every one of them online, at least one),
+ *   STEER (enum wgi_steer_mode) and STEER_LAN (replaces the list of LAN
+ *   netdevs, in the device's namespace, whose inner rules a NIC steering
+ *   module installs: a nest of up to WGI_STEER_LAN_MAX
+ *   WGI_EXT_STEER_LAN_A_IFINDEX, each an existing netdev other than the
+ *   device, none twice; an empty nest clears it). A change of STEER or
+ *   STEER_LAN raises STEERING_CHANGED for each tunnel of the device.
  *   Everything is checked before anything changes.
  *
  * WGI_EXT_A_WORKER_CPUS is a CPU bitmap: an array of __u32 words in host
@@ -151,8 +158,8 @@ enum wgallowedip_attribute {
  * WGI_EXT_CMD_EVENT (multicast group WG_INLINE_EXT_MCGRP_EVENTS, joining
  * it needs CAP_NET_ADMIN; sent in the device's namespace)
  *   EVENT (enum wgi_tunnel_event), IFINDEX, IFNAME, PUBLIC_KEY, TUNNEL_ID,
- *   MODE, CORE, CORE_STATE, DEVICE_UP, LISTEN_PORT and, when the tunnel
- *   has one, ENDPOINT (struct sockaddr_in or sockaddr_in6). Events raised
+ *   MODE, CORE, CORE_STATE, DEVICE_UP, LISTEN_PORT, STEER and, when the
+ *   tunnel has one, ENDPOINT (struct sockaddr_in or sockaddr_in6). Events raised
  *   in softirq (roaming) are coalesced; a tunnel's events keep their order.
  */
 #define WG_INLINE_EXT_GENL_NAME "wg-inline-ext"
@@ -195,6 +202,7 @@ enum wgi_tunnel_event {
 	WGI_EVENT_ALLOWEDIPS_CHANGED,
 	WGI_EVENT_AFFINITY_CHANGED,
 	WGI_EVENT_MODE_CHANGED,
+	WGI_EVENT_STEERING_CHANGED,
 	__WGI_EVENT_MAX
 };
 #define WGI_EVENT_MAX (__WGI_EVENT_MAX - 1)
@@ -202,7 +210,8 @@ enum wgi_tunnel_event {
 /*
  * Execution modes. inline: a tunnel's packets are en/decrypted in the
  * context that carries them (on its core, when it has one). parallel:
- * reserved for the crypt-worker pipeline; refused until implemented.
+ * the device's crypt workers en/decrypt, the tunnel's ordered stage
+ * sends and its NAPI delivers (on its core, when it has one).
  */
 enum wgi_tunnel_mode {
 	WGI_TUNNEL_MODE_INLINE,
@@ -210,6 +219,31 @@ enum wgi_tunnel_mode {
 	__WGI_TUNNEL_MODE_MAX
 };
 #define WGI_TUNNEL_MODE_MAX (__WGI_TUNNEL_MODE_MAX - 1)
+
+/*
+ * NIC steering of a device's tunnels, carried out by a steering module
+ * (mlx5_steer) that listens to tunnel events: off, on (rules and XPS
+ * installed for each tunnel with a core), or dry-run (computed and
+ * reported, nothing installed). Without such a module loaded it is only
+ * recorded.
+ */
+enum wgi_steer_mode {
+	WGI_STEER_OFF,
+	WGI_STEER_ON,
+	WGI_STEER_DRY_RUN,
+	__WGI_STEER_MODE_MAX
+};
+#define WGI_STEER_MODE_MAX (__WGI_STEER_MODE_MAX - 1)
+
+/* WGI_EXT_A_STEER_LAN: at most this many LAN netdevs per device. */
+#define WGI_STEER_LAN_MAX 8
+
+enum wgi_ext_steer_lan_attribute {
+	WGI_EXT_STEER_LAN_A_UNSPEC,
+	WGI_EXT_STEER_LAN_A_IFINDEX,	/* NLA_U32 */
+	__WGI_EXT_STEER_LAN_A_LAST
+};
+#define WGI_EXT_STEER_LAN_A_MAX (__WGI_EXT_STEER_LAN_A_LAST - 1)
 
 /* Where a tunnel's work runs now. */
 enum wgi_core_state {
@@ -239,6 +273,8 @@ enum wgi_ext_attribute {
 	WGI_EXT_A_LISTEN_PORT,		/* NLA_U16, events only */
 	WGI_EXT_A_ENDPOINT,		/* sockaddr_in or sockaddr_in6, events only */
 	WGI_EXT_A_WORKER_CPUS,		/* binary: CPU bitmap, see above */
+	WGI_EXT_A_STEER,		/* NLA_U8, wgi_steer_mode */
+	WGI_EXT_A_STEER_LAN,		/* NLA_NESTED, wgi_ext_steer_lan_attribute */
 	__WGI_EXT_A_LAST
 };
 #define WGI_EXT_A_MAX (__WGI_EXT_A_LAST - 1)
