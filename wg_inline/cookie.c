@@ -51,6 +51,34 @@ static size_t mac2_offset(size_t len)
 	return len - sizeof(((struct wgi_msg_macs *)NULL)->mac2);
 }
 
+#ifdef WGI_DEBUG
+/* The self-test's cookie reply nonce (wgi_cookie_test_nonce()). */
+static u8 wgi_test_nonce[WGI_COOKIE_NONCE_LEN];
+static bool wgi_test_have_nonce;
+
+void wgi_cookie_test_nonce(const u8 nonce[WGI_COOKIE_NONCE_LEN])
+{
+	wgi_test_have_nonce = !!nonce;
+	if (nonce)
+		memcpy(wgi_test_nonce, nonce, WGI_COOKIE_NONCE_LEN);
+	else
+		memset(wgi_test_nonce, 0, WGI_COOKIE_NONCE_LEN);
+}
+
+static void reply_nonce(u8 nonce[WGI_COOKIE_NONCE_LEN])
+{
+	if (wgi_test_have_nonce)
+		memcpy(nonce, wgi_test_nonce, WGI_COOKIE_NONCE_LEN);
+	else
+		get_random_bytes(nonce, WGI_COOKIE_NONCE_LEN);
+}
+#else
+static void reply_nonce(u8 nonce[WGI_COOKIE_NONCE_LEN])
+{
+	get_random_bytes(nonce, WGI_COOKIE_NONCE_LEN);
+}
+#endif
+
 /* ---- Responder side ---- */
 
 void wgi_cookie_checker_init(struct wgi_cookie_checker *c,
@@ -182,7 +210,7 @@ void wgi_cookie_message_create(struct wgi_msg_cookie_reply *dst,
 
 	dst->header.type = cpu_to_le32(WGI_MSG_COOKIE_REPLY);
 	dst->receiver_index = index;
-	get_random_bytes(dst->nonce, sizeof(dst->nonce));
+	reply_nonce(dst->nonce);
 
 	secret_read_lock_fresh(c);
 	make_cookie(cookie, skb, c);

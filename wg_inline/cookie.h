@@ -73,4 +73,12 @@ void wgi_cookie_message_create(struct wgi_msg_cookie_reply *dst,
 bool wgi_cookie_message_consume(const struct wgi_msg_cookie_reply *src,
 				struct wgi_device *wg);
 
+#ifdef WGI_DEBUG
+/*
+ * Self-tests: cookie replies built from now on carry @nonce instead of a
+ * random one (NULL: random again). Only while no device exists.
+ */
+void wgi_cookie_test_nonce(const u8 nonce[WGI_COOKIE_NONCE_LEN]);
+#endif
+
 #endif

@@ -55,6 +55,29 @@ static void index_unhash(struct wgi_index_entry *entry)
 		hlist_del_init_rcu(&entry->node);
 }
 
+#ifdef WGI_DEBUG
+/* The self-test's next index (wgi_index_test_next()); 0: none. */
+static u32 wgi_index_test_index;
+
+void wgi_index_test_next(u32 index)
+{
+	WRITE_ONCE(wgi_index_test_index, index);
+}
+
+/* Taken once: the insert after that is random again. */
+static u32 index_candidate(void)
+{
+	u32 index = xchg(&wgi_index_test_index, 0);
+
+	return index ?: get_random_u32();
+}
+#else
+static u32 index_candidate(void)
+{
+	return get_random_u32();
+}
+#endif
+
 __le32 wgi_index_table_insert(struct wgi_index_table *t,
 			      struct wgi_index_entry *entry)
 {
@@ -64,7 +87,7 @@ __le32 wgi_index_table_insert(struct wgi_index_table *t,
 	/* A handshake re-inserted for a new attempt gets a fresh index. */
 	index_unhash(entry);
 	do {
-		index = cpu_to_le32(get_random_u32());
+		index = cpu_to_le32(index_candidate());
 	} while (index_in_use(t, index));
 	entry->index = index;
 	hlist_add_head_rcu(&entry->node, index_bucket(t, index));

@@ -42,6 +42,14 @@ void wgi_index_table_free(struct wgi_index_table *t);	/* kvfree() */
 /* Picks a fresh random index not in use and publishes @entry under it. */
 __le32 wgi_index_table_insert(struct wgi_index_table *t,
 			      struct wgi_index_entry *entry);
+#ifdef WGI_DEBUG
+/*
+ * Self-tests: the next insert, into any table, uses @index (host order)
+ * if it is free there, so that a message can be compared with a fixed
+ * vector; later inserts are random again.
+ */
+void wgi_index_test_next(u32 index);
+#endif
 /* Moves @new into @old's slot (handshake -> keypair); false if @old is gone. */
 bool wgi_index_table_replace(struct wgi_index_table *t,
 			     struct wgi_index_entry *old,

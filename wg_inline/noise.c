@@ -36,10 +36,60 @@ static u64 wgi_first_sending_nonce(void)
 {
 	return READ_ONCE(wgi_first_nonce);
 }
+
+/*
+ * Self-test inputs (wgi_noise_test_inputs()): set only while the
+ * self-tests run at load, before any device exists to race with them.
+ */
+static u8 wgi_test_ephemeral[WGI_KEY_LEN];
+static u8 wgi_test_timestamp[WGI_TIMESTAMP_LEN];
+static bool wgi_test_have_ephemeral, wgi_test_have_timestamp;
+
+void wgi_noise_test_inputs(const u8 ephemeral_private[WGI_KEY_LEN],
+			   const u8 timestamp[WGI_TIMESTAMP_LEN])
+{
+	wgi_test_have_ephemeral = !!ephemeral_private;
+	if (ephemeral_private)
+		memcpy(wgi_test_ephemeral, ephemeral_private, WGI_KEY_LEN);
+	else
+		memzero_explicit(wgi_test_ephemeral, WGI_KEY_LEN);
+	wgi_test_have_timestamp = !!timestamp;
+	if (timestamp)
+		memcpy(wgi_test_timestamp, timestamp, WGI_TIMESTAMP_LEN);
+	else
+		memset(wgi_test_timestamp, 0, WGI_TIMESTAMP_LEN);
+}
+
+static bool wgi_test_fixed_ephemeral(u8 out[WGI_KEY_LEN])
+{
+	if (!wgi_test_have_ephemeral)
+		return false;
+	memcpy(out, wgi_test_ephemeral, WGI_KEY_LEN);
+	curve25519_clamp_secret(out);
+	return true;
+}
+
+static bool wgi_test_fixed_timestamp(u8 out[WGI_TIMESTAMP_LEN])
+{
+	if (!wgi_test_have_timestamp)
+		return false;
+	memcpy(out, wgi_test_timestamp, WGI_TIMESTAMP_LEN);
+	return true;
+}
 #else
 static u64 wgi_first_sending_nonce(void)
 {
 	return 0;
+}
+
+static bool wgi_test_fixed_ephemeral(u8 out[WGI_KEY_LEN])
+{
+	return false;
+}
+
+static bool wgi_test_fixed_timestamp(u8 out[WGI_TIMESTAMP_LEN])
+{
+	return false;
 }
 #endif
 
@@ -229,12 +279,21 @@ static void tai64n_now(u8 out[WGI_TIMESTAMP_LEN])
 	__be64 secs;
 	__be32 nsecs;
 
+	if (wgi_test_fixed_timestamp(out))
+		return;
 	ktime_get_real_ts64(&now);
 	now.tv_nsec -= now.tv_nsec % WGI_TIMESTAMP_GRANULARITY_NS;
 	secs = cpu_to_be64((1ULL << 62) + 10 + now.tv_sec);
 	nsecs = cpu_to_be32(now.tv_nsec);
 	memcpy(out, &secs, sizeof(secs));
 	memcpy(out + sizeof(secs), &nsecs, sizeof(nsecs));
+}
+
+/* A fresh ephemeral private key (debug builds: the self-test's, if set). */
+static void generate_ephemeral(u8 out[WGI_KEY_LEN])
+{
+	if (!wgi_test_fixed_ephemeral(out))
+		curve25519_generate_secret(out);
 }
 
 void wgi_noise_init(void)
@@ -399,7 +458,7 @@ bool wgi_noise_create_initiation(struct wgi_msg_handshake_initiation *dst,
 	handshake_start(hs->chaining_key, hs->hash, hs->remote_static);
 
 	/* e */
-	curve25519_generate_secret(hs->ephemeral_private);
+	generate_ephemeral(hs->ephemeral_private);
 	if (!curve25519_generate_public(dst->unencrypted_ephemeral,
 					hs->ephemeral_private))
 		goto fail;
@@ -539,7 +598,7 @@ bool wgi_noise_create_response(struct wgi_msg_handshake_response *dst,
 	dst->receiver_index = hs->remote_index;
 
 	/* e */
-	curve25519_generate_secret(hs->ephemeral_private);
+	generate_ephemeral(hs->ephemeral_private);
 	if (!curve25519_generate_public(dst->unencrypted_ephemeral,
 					hs->ephemeral_private))
 		goto fail;

@@ -146,6 +146,17 @@ void wgi_noise_keypairs_init(struct wgi_keypairs *keypairs);
 void wgi_noise_keypairs_clear(struct wgi_keypairs *keypairs);
 void wgi_noise_expire_current_keypair(struct wgi_keypairs *keypairs);
 
+#ifdef WGI_DEBUG
+/*
+ * Self-tests: every handshake message built from now on uses
+ * @ephemeral_private and @timestamp instead of a random key and the
+ * clock, so that it can be compared with fixed vectors; NULL gives the
+ * random key (the clock) back. Only while no device exists.
+ */
+void wgi_noise_test_inputs(const u8 ephemeral_private[WGI_KEY_LEN],
+			   const u8 timestamp[WGI_TIMESTAMP_LEN]);
+#endif
+
 /* Under rcu_read_lock(_bh); NULL-safe; NULL if the keypair is dying. */
 struct wgi_keypair *wgi_keypair_get(struct wgi_keypair *kp);
 /*
