@@ -40,6 +40,7 @@ static const struct {
 	{ "replay", wgi_selftest_replay },
 	{ "allowedips", wgi_selftest_allowedips },
 	{ "ratelimiter", wgi_selftest_ratelimiter },
+	{ "noise", wgi_selftest_noise },
 };
 
 int wgi_selftests_run(void)

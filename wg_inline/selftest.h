@@ -16,6 +16,27 @@ struct wgi_selftest {
 };
 
 #ifdef WGI_DEBUG
+#include "messages.h"
+
+struct wgi_device;
+struct wgi_peer;
+
+/*
+ * One end of a tunnel for the handshake and cookie suites: a device
+ * with identity @private_key and no net_device, holding one peer.
+ */
+struct wgi_selftest_end {
+	struct wgi_device *wg;
+	struct wgi_peer *peer;
+};
+
+int wgi_selftest_end_init(struct wgi_selftest_end *end,
+			  const u8 private_key[WGI_KEY_LEN],
+			  const u8 peer_public_key[WGI_PUBKEY_LEN],
+			  const u8 preshared_key[WGI_KEY_LEN]);
+/* Drops its keypairs and wipes its keys; waits for RCU. No-op if unset. */
+void wgi_selftest_end_destroy(struct wgi_selftest_end *end);
+
 /*
  * Records one check, and logs it if it failed. @what names it; @arg is
  * printed with it. selftest_fail_at=N makes check N count as failed, so
@@ -27,6 +48,7 @@ int wgi_selftests_run(void);
 void wgi_selftest_replay(struct wgi_selftest *t);
 void wgi_selftest_allowedips(struct wgi_selftest *t);
 void wgi_selftest_ratelimiter(struct wgi_selftest *t);
+void wgi_selftest_noise(struct wgi_selftest *t);
 #else
 static inline int wgi_selftests_run(void)
 {
