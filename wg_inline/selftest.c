@@ -41,6 +41,7 @@ static const struct {
 	{ "allowedips", wgi_selftest_allowedips },
 	{ "ratelimiter", wgi_selftest_ratelimiter },
 	{ "noise", wgi_selftest_noise },
+	{ "cookie", wgi_selftest_cookie },
 };
 
 int wgi_selftests_run(void)

@@ -49,6 +49,7 @@ void wgi_selftest_replay(struct wgi_selftest *t);
 void wgi_selftest_allowedips(struct wgi_selftest *t);
 void wgi_selftest_ratelimiter(struct wgi_selftest *t);
 void wgi_selftest_noise(struct wgi_selftest *t);
+void wgi_selftest_cookie(struct wgi_selftest *t);
 #else
 static inline int wgi_selftests_run(void)
 {

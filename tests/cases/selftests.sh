@@ -8,7 +8,7 @@
 . "$WGI_ROOT/tests/lib.sh"
 [ -f "$WGI_DEBUG_KO" ] || die "debug module not built: $WGI_DEBUG_KO"
 
-SUITES="replay allowedips ratelimiter noise"
+SUITES="replay allowedips ratelimiter noise cookie"
 start=$(date +%s.%N)
 load_ko "$WGI_DEBUG_KO"
 echo "loaded in $(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.2f", e - s }') s"
