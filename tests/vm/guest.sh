@@ -41,7 +41,8 @@ if [ -w $KMEMLEAK ]; then
 	echo "guest: kmemleak baseline scan took $((SECONDS - t0)) s" >/dev/console
 fi
 
-export WGI_ROOT WGI_BUILD WGI_KREL WGI_TEST WGI_TIMEOUT_SCALE WGI_RESULTS=$R
+export WGI_ROOT WGI_BUILD WGI_KREL WGI_TEST WGI_TIMEOUT_SCALE WGI_FUZZ_SEED \
+	WGI_FUZZ_REQUESTS WGI_RESULTS=$R
 cd "$WGI_ROOT" || exit 1
 echo "guest: running $WGI_TEST on $(uname -r)" >/dev/console
 

@@ -26,6 +26,7 @@
 # WGI_TIMEOUT_SCALE=N multiplies every timeout (slow kernels: check-debug);
 # the guest sees it too, for waits inside a test.
 # WGI_SMP, WGI_MEM: the guest's vCPUs and MiB; WGI_APPEND: kernel arguments.
+# WGI_FUZZ_SEED, WGI_FUZZ_REQUESTS reach the guest (netlink-fuzz.sh).
 # Any kernel warning/BUG/Oops in the guest's log fails the test.
 set -uo pipefail
 
@@ -101,6 +102,8 @@ boot_test() {
 	WGI_TEST='$(realpath "$test")'
 	WGI_TIMEOUT='$tmo'
 	WGI_TIMEOUT_SCALE='${WGI_TIMEOUT_SCALE:-1}'
+	WGI_FUZZ_SEED='${WGI_FUZZ_SEED:-}'
+	WGI_FUZZ_REQUESTS='${WGI_FUZZ_REQUESTS:-}'
 	EOT
 	initrd=$("$here/initramfs.sh" "$rel") || return 1
 	start=$SECONDS
