@@ -10,6 +10,8 @@ PKGS=(qemu-system-x86 busybox-static kmod iproute2 ethtool wireguard-tools
 	make gcc rsync cpio xz-utils python3 procps util-linux dkms
 	# what the unpacked kernel headers' kbuild tools need (kernels.sh)
 	gcc-12 pahole libelf1 libssl3 zlib1g
+	# wg-quick's full tunnel marks with it (fwmark-wg-quick.sh)
+	nftables
 	# tools/test-cli.sh proves with it that bad arguments open no socket
 	strace)
 
