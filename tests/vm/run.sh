@@ -27,6 +27,10 @@
 # the guest sees it too, for waits inside a test.
 # WGI_SMP, WGI_MEM: the guest's vCPUs and MiB; WGI_APPEND: kernel arguments.
 # WGI_FUZZ_SEED, WGI_FUZZ_REQUESTS reach the guest (netlink-fuzz.sh).
+# WGI_HOST_LOAD=N runs N busy loops on the host beside the guests (1 or
+# "yes": one per host CPU), the way a shared CI machine is busy: tests
+# must pass that way too (their timeouts and assertions must not depend
+# on the host's speed).
 # Any kernel warning/BUG/Oops in the guest's log fails the test.
 set -uo pipefail
 
@@ -218,6 +222,24 @@ run_one() {
 	case $verdict in PASS) return 0 ;; SKIP) return 2 ;; *) return 1 ;; esac
 }
 
+# start_host_load: the WGI_HOST_LOAD busy loops, stopped when we exit.
+start_host_load() {
+	local n=${WGI_HOST_LOAD:-0} i
+	case $n in
+	yes | 1) n=$(nproc) ;;
+	'' | 0 | no) return 0 ;;
+	*[!0-9]*) echo "run.sh: WGI_HOST_LOAD must be a number or yes" >&2; exit 2 ;;
+	esac
+	for ((i = 0; i < n; i++)); do
+		(exec sh -c 'while :; do :; done') &
+		hogs+=($!)
+	done
+	trap 'kill "${hogs[@]}" 2>/dev/null' EXIT
+	echo "host load: $n busy loops beside the guest"
+}
+
+hogs=()
+start_host_load
 mkdir -p "$results"
 pass=0 fail=0 skip=0 skipped=() once=()
 for rel in "${krels[@]}"; do
