@@ -8,7 +8,10 @@
  *
  * A LAN netdev is checked to exist in the device's namespace when it is
  * configured, and kept by ifindex only: one deleted later leaves a stale
- * ifindex, which listeners are told may happen (events.h).
+ * ifindex, which listeners are told may happen (events.h). The list
+ * belongs to the namespace it was checked in: when the device moves to
+ * another one, where the same numbers name other netdevs, it reads as
+ * empty (the mode stays) until it is set there.
  */
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
@@ -25,13 +28,26 @@ static const struct wgi_steer_cfg wgi_steer_default = {
 	.mode = WGI_STEER_OFF,
 };
 
-static const struct wgi_steer_cfg *wgi_steer_current(struct wgi_device *wg)
+/* What @cfg says for @wg now, into @out (all but the rcu head). */
+static void wgi_steer_read(const struct wgi_steer_cfg *cfg,
+			   const struct wgi_device *wg, struct wgi_steer_cfg *out)
 {
-	const struct wgi_steer_cfg *cfg;
+	u64 cookie = dev_net(wg->dev)->net_cookie;
 
-	cfg = rcu_dereference_protected(wg->steer,
-					lockdep_is_held(&wg->update_lock));
-	return cfg ?: &wgi_steer_default;
+	cfg = cfg ?: &wgi_steer_default;
+	out->net_cookie = cookie;
+	out->mode = cfg->mode;
+	out->n_lan = cfg->net_cookie == cookie ? cfg->n_lan : 0;
+	memcpy(out->lan_ifindex, cfg->lan_ifindex,
+	       out->n_lan * sizeof(out->lan_ifindex[0]));
+}
+
+/* The configuration now, into @out; update_lock held. */
+static void wgi_steer_current(struct wgi_device *wg, struct wgi_steer_cfg *out)
+{
+	wgi_steer_read(rcu_dereference_protected(wg->steer,
+						 lockdep_is_held(&wg->update_lock)),
+		       wg, out);
 }
 
 void wgi_steer_free(struct wgi_device *wg)
@@ -120,9 +136,10 @@ int wgi_steer_prepare(struct wgi_device *wg, struct genl_info *info,
 	*out = NULL;
 	if (!mode && !lan)
 		return 0;
-	cfg = kmemdup(wgi_steer_current(wg), sizeof(*cfg), GFP_KERNEL);
+	cfg = kzalloc(sizeof(*cfg), GFP_KERNEL);
 	if (!cfg)
 		return -ENOMEM;
+	wgi_steer_current(wg, cfg);
 	if (mode)
 		cfg->mode = nla_get_u8(mode);
 	if (lan) {
@@ -139,18 +156,20 @@ int wgi_steer_prepare(struct wgi_device *wg, struct genl_info *info,
 static bool wgi_steer_equal(const struct wgi_steer_cfg *a,
 			    const struct wgi_steer_cfg *b)
 {
-	return a->mode == b->mode && a->n_lan == b->n_lan &&
+	return a->net_cookie == b->net_cookie &&
+	       a->mode == b->mode && a->n_lan == b->n_lan &&
 	       !memcmp(a->lan_ifindex, b->lan_ifindex,
 		       a->n_lan * sizeof(a->lan_ifindex[0]));
 }
 
 void wgi_steer_commit(struct wgi_device *wg, struct wgi_steer_cfg *cfg)
 {
-	struct wgi_steer_cfg *old;
+	struct wgi_steer_cfg *old, now;
 
 	if (!cfg)
 		return;
-	if (wgi_steer_equal(cfg, wgi_steer_current(wg))) {
+	wgi_steer_current(wg, &now);
+	if (wgi_steer_equal(cfg, &now)) {
 		kfree(cfg);
 		return;
 	}
@@ -163,18 +182,19 @@ void wgi_steer_commit(struct wgi_device *wg, struct wgi_steer_cfg *cfg)
 
 int wgi_steer_put(struct sk_buff *skb, struct wgi_device *wg)
 {
-	const struct wgi_steer_cfg *cfg = wgi_steer_current(wg);
+	struct wgi_steer_cfg cfg;
 	struct nlattr *nest;
 	unsigned int i;
 
-	if (nla_put_u8(skb, WGI_EXT_A_STEER, cfg->mode))
+	wgi_steer_current(wg, &cfg);
+	if (nla_put_u8(skb, WGI_EXT_A_STEER, cfg.mode))
 		return -EMSGSIZE;
 	nest = nla_nest_start(skb, WGI_EXT_A_STEER_LAN);
 	if (!nest)
 		return -EMSGSIZE;
-	for (i = 0; i < cfg->n_lan; i++) {
+	for (i = 0; i < cfg.n_lan; i++) {
 		if (nla_put_u32(skb, WGI_EXT_STEER_LAN_A_IFINDEX,
-				cfg->lan_ifindex[i])) {
+				cfg.lan_ifindex[i])) {
 			nla_nest_cancel(skb, nest);
 			return -EMSGSIZE;
 		}
@@ -185,13 +205,13 @@ int wgi_steer_put(struct sk_buff *skb, struct wgi_device *wg)
 
 void wgi_steer_fill(struct wgi_tunnel_info *info, struct wgi_device *wg)
 {
-	const struct wgi_steer_cfg *cfg;
+	struct wgi_steer_cfg cfg;
 
 	rcu_read_lock();
-	cfg = rcu_dereference(wg->steer) ?: &wgi_steer_default;
-	info->steer = cfg->mode;
-	info->n_lan = cfg->n_lan;
-	memcpy(info->lan_ifindex, cfg->lan_ifindex,
-	       cfg->n_lan * sizeof(info->lan_ifindex[0]));
+	wgi_steer_read(rcu_dereference(wg->steer), wg, &cfg);
 	rcu_read_unlock();
+	info->steer = cfg.mode;
+	info->n_lan = cfg.n_lan;
+	memcpy(info->lan_ifindex, cfg.lan_ifindex,
+	       cfg.n_lan * sizeof(info->lan_ifindex[0]));
 }

@@ -18,9 +18,14 @@ struct wgi_tunnel_info;
 struct genl_info;
 struct sk_buff;
 
-/* Immutable once published; a NULL pointer stands for "off, no LAN". */
+/*
+ * Immutable once published; a NULL pointer stands for "off, no LAN". The
+ * LAN ifindexes mean something only in the namespace they were checked
+ * in: once the device has moved, the list reads as empty.
+ */
 struct wgi_steer_cfg {
 	struct rcu_head rcu;
+	u64 net_cookie;			/* of the namespace of lan_ifindex */
 	u8 mode;			/* enum wgi_steer_mode */
 	u8 n_lan;
 	int lan_ifindex[WGI_STEER_LAN_MAX];
