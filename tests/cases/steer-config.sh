@@ -13,9 +13,11 @@
 #    nothing or is refused; the kernel notifier (event_listener.ko) gets
 #    the mode and LAN ifindexes;
 #  - a LAN device deleted after configuration leaves a stale ifindex:
-#    GET, show and events still work; deleting the device frees it all.
+#    GET, show and events still work; moved to another namespace, the
+#    device keeps its mode but not the LAN list of the old one; deleting
+#    the device frees it all.
 # kernels: 6.1
-# timeout: 120
+# timeout: 180
 . "$WGI_ROOT/tests/lib.sh"
 T=$WGI_ROOT/tests/netlink
 LISTENER=$WGI_BUILD/fixtures/event_listener.ko
@@ -162,6 +164,15 @@ expect_eq "the listener's steering changes" "$heard" \
 	"2x1/2/${IX[0]},${IX[1]} 2x2/2/${IX[0]},${IX[1]} 2x2/1/${IX[2]} 2x0/0/none 2x1/1/${IX[3]} 2x1/8/$max8 2x1/1/${IX[3]} 2x2/1/${IX[3]} "
 check "unload the listener" rmmod event_listener
 
+# ---- moved to another namespace: the LAN ifindexes of a mean nothing there
+check "lan0 again" n a "$WGAFF" steer wga on lan lan0
+ip netns add b
+check "move wga to b" n a ip link set wga netns b
+expect_eq "in b: the mode, no LAN" "$(n b "$WGAFF" steer wga)" "on"
+n b ip link add blan0 type veth peer name blan1
+check "a LAN list of b" n b "$WGAFF" steer wga lan blan1
+expect_eq "readback in b" "$(n b "$WGAFF" steer wga)" "on lan blan1"
+
 # ---- the device goes with its configuration
-check "delete the device" n a ip link del wga
+check "delete the device" n b ip link del wga
 check "unload" rmmod wg_inline
