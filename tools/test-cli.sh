@@ -107,7 +107,7 @@ help() {
 # --- top level ---------------------------------------------------------
 bad "Invalid subcommand: \`frob'" frob
 run --help
-if [ "$rc" = 0 ] && [[ $out == *"assign: "* && $out == *"mode: "* && $out == *"workers: "* && $out == *"-j"* ]]; then
+if [ "$rc" = 0 ] && [[ $out == *"assign: "* && $out == *"mode: "* && $out == *"workers: "* && $out == *"steer: "* && $out == *"-j"* ]]; then
 	pass
 else
 	fail "wgaff --help lacks the new verbs (rc $rc)"
@@ -186,6 +186,16 @@ help workers --help
 help workers -h
 help workers wg0 cpus 0-3 --help
 
+# --- steer ---------------------------------------------------------------
+bad_usage "steer: missing interface" steer
+bad_usage "unknown word \`onn' (expected on, off, dry-run or lan)" steer wg0 onn
+bad_usage "unknown word \`extra' (expected lan)" steer wg0 on extra
+bad_usage "-j only goes with printing" steer wg0 on -j
+bad "no LAN device \`nosuchdev0'" steer wg0 on lan nosuchdev0
+bad "\`abcdefghijklmnop' is not an interface name" steer abcdefghijklmnop on
+help steer --help
+help steer wg0 dry-run lan -h
+
 # --- show and the other verbs -------------------------------------------
 help show --help
 help show -h
@@ -216,6 +226,9 @@ if [[ $err == *"netlink family is not available"* ]]; then
 	run workers wg0 cpus 0-1
 	[[ $rc = 1 && $err == *"netlink family is not available"* ]] ||
 		fail "workers without the family -> exit $rc: $err"
+	run steer wg0
+	[[ $rc = 1 && $err == *"netlink family is not available"* ]] ||
+		fail "steer without the family -> exit $rc: $err"
 else
 	echo "# skipped: the wg-inline-ext family seems present here ($err)"
 fi
@@ -226,6 +239,7 @@ if [ -x "$UNIT" ]; then
 	WG_COLOR_MODE=never "$UNIT" text >"$tmp/text"
 	cat >"$tmp/text.want" <<-'EOF'
 	  worker cpus: 0-3,8-11
+	  steering: dry-run lan #999998 #999999
 	  core: 7 (on core)
 	  mode: inline
 	  hand-offs: 12 tx, 0 rx
@@ -261,6 +275,8 @@ if [ -x "$UNIT" ]; then
 		assert ext["ifname"] == "wg\"0\\\x01\xff", repr(ext["ifname"])
 		assert ext["default_mode"] == "inline"
 		assert ext["worker_cpus"] == [0, 2], ext["worker_cpus"]
+		assert ext["steering"] == {"steer": "on", "lan": [
+			{"ifindex": 999999, "ifname": None}]}, ext["steering"]
 		p = ext["peers"]
 		assert p[0]["core"] == 7 and p[0]["core_state"] == "on-core"
 		assert [c["cpu"] for c in p[0]["pcpu"]] == [1, 3, 7]
@@ -271,6 +287,7 @@ if [ -x "$UNIT" ]; then
 		assert p[2]["core_state"] == "fallback" and p[2]["pcpu"] == []
 		assert "tunnel_id" not in p[3], "a peer without a tunnel has no ext keys"
 		assert "default_mode" not in compat and "worker_cpus" not in compat
+		assert "steering" not in compat
 		ext_keys = {"tunnel_id", "mode", "core", "core_state", "handoff_tx",
 			    "handoff_rx", "pcpu"}
 		assert not any(ext_keys & set(q) for q in compat["peers"])

@@ -314,6 +314,7 @@ static void wgi_destruct(struct net_device *dev)
 	destroy_workqueue(wg->handshake_wq);
 	wgi_mode_device_uninit(wg);
 	wgi_workers_free(wg);
+	wgi_steer_free(wg);
 	skb_queue_purge(&wg->handshake_queue);
 	wgi_ratelimiter_put();
 	wgi_noise_static_identity_clear(&wg->static_identity);

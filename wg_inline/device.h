@@ -15,6 +15,7 @@
 #include "drops.h"
 #include "mode.h"
 #include "workers.h"
+#include "steer.h"
 
 struct wgi_device {
 	struct net_device *dev;
@@ -54,6 +55,8 @@ struct wgi_device {
 	struct wgi_worker_set __rcu *workers;
 	/* The parallel mode's crypt queues and workers (parallel.c). */
 	struct wgi_parallel *parallel;
+	/* NIC steering mode and LAN netdevs; steer.c writes it, NULL: off. */
+	struct wgi_steer_cfg __rcu *steer;
 };
 
 /* Every wg-inline device of every netns; walk and modify under RTNL. */

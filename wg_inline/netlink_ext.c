@@ -2,7 +2,7 @@
 /*
  * The extension family (WG_INLINE_EXT_GENL_NAME, uapi/linux/wg_inline.h):
  * execution mode, core assignment and hand-off counters per tunnel, the
- * default mode per device. It exists whatever compat= says and never
+ * default mode, worker CPUs and NIC steering configuration per device. It exists whatever compat= says and never
  * adds to the WireGuard-compatible family, whose users must not see it.
  *
  * Strict validation throughout (the family is new: no legacy callers),
@@ -12,6 +12,7 @@
 #include <linux/cpumask.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
+#include <linux/slab.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
 #include <net/sock.h>
@@ -22,6 +23,7 @@
 #include "netlink_priv.h"
 #include "peer.h"
 #include "placement.h"
+#include "steer.h"
 #include "tunnel_events.h"
 #include "workers.h"
 #include <wg_inline/events.h>
@@ -29,6 +31,11 @@
 static_assert(WG_KEY_LEN == WGI_PUBKEY_LEN);
 
 static struct genl_family wgi_ext_family;
+
+/* Only IFINDEX entries; steer.c checks each netdev and the count. */
+static const struct nla_policy wgi_ext_steer_lan_policy[WGI_EXT_STEER_LAN_A_MAX + 1] = {
+	[WGI_EXT_STEER_LAN_A_IFINDEX] = { .type = NLA_U32 },
+};
 
 static const struct nla_policy wgi_ext_policy[WGI_EXT_A_MAX + 1] = {
 	[WGI_EXT_A_IFINDEX]	= { .type = NLA_U32 },
@@ -40,6 +47,8 @@ static const struct nla_policy wgi_ext_policy[WGI_EXT_A_MAX + 1] = {
 	[WGI_EXT_A_WORKER_CPUS]	= NLA_POLICY_VALIDATE_FN(NLA_BINARY,
 							 wgi_workers_validate,
 							 WGI_WORKER_CPUS_MAX_LEN),
+	[WGI_EXT_A_STEER]	= NLA_POLICY_MAX(NLA_U8, WGI_STEER_MODE_MAX),
+	[WGI_EXT_A_STEER_LAN]	= NLA_POLICY_NESTED(wgi_ext_steer_lan_policy),
 	/* Read-only attributes are refused in requests. */
 	[WGI_EXT_A_TUNNEL_ID]	= { .type = NLA_REJECT },
 	[WGI_EXT_A_CORE_STATE]	= { .type = NLA_REJECT },
@@ -155,21 +164,28 @@ static int wgi_ext_set_device_locked(struct wgi_device *wg,
 {
 	struct nlattr *workers = info->attrs[WGI_EXT_A_WORKER_CPUS];
 	struct nlattr *mode = info->attrs[WGI_EXT_A_DEFAULT_MODE];
+	struct wgi_steer_cfg *steer;
 	int ret;
 
-	/* The mode first: the worker set is the last refusal. */
+	/* The mode and steering first: the worker set is the last refusal. */
 	if (mode) {
 		ret = wgi_mode_prepare(wg, nla_get_u8(mode), info->extack);
 		if (ret)
 			return ret;
 	}
+	ret = wgi_steer_prepare(wg, info, &steer);
+	if (ret)
+		return ret;
 	if (workers) {
 		ret = wgi_workers_set(wg, workers, info->extack);
-		if (ret)
+		if (ret) {
+			kfree(steer);
 			return ret;
+		}
 	}
 	if (mode)
 		wg->default_mode = nla_get_u8(mode);
+	wgi_steer_commit(wg, steer);
 	return 0;
 }
 
@@ -193,7 +209,8 @@ static int wgi_ext_get_device_locked(struct wgi_device *wg,
 	    nla_put_u32(msg, WGI_EXT_A_IFINDEX, wg->dev->ifindex) ||
 	    nla_put_string(msg, WGI_EXT_A_IFNAME, wg->dev->name) ||
 	    nla_put_u8(msg, WGI_EXT_A_DEFAULT_MODE, wg->default_mode) ||
-	    wgi_workers_put(msg, wg)) {
+	    wgi_workers_put(msg, wg) ||
+	    wgi_steer_put(msg, wg)) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
@@ -496,6 +513,7 @@ static int wgi_ext_put_event(struct sk_buff *skb, enum wgi_tunnel_event event,
 	    nla_put_u8(skb, WGI_EXT_A_CORE_STATE, info->core_state) ||
 	    nla_put_u8(skb, WGI_EXT_A_DEVICE_UP, info->device_up) ||
 	    nla_put_u16(skb, WGI_EXT_A_LISTEN_PORT, info->listen_port) ||
+	    nla_put_u8(skb, WGI_EXT_A_STEER, info->steer) ||
 	    (ep_len && nla_put(skb, WGI_EXT_A_ENDPOINT, ep_len,
 			       &info->endpoint)))
 		return -EMSGSIZE;

@@ -1,7 +1,7 @@
 # wgaff's show adds, after each peer's wg lines, what only wg-inline has
 # (core, mode, hand-offs, per-CPU work; tests/cases/affinity-inline.sh
 # checks them). Everything else must be wg's, byte for byte.
-strip_ext() { grep -vE '^  (core|mode|hand-offs|per-cpu|worker cpus): ' || true; }
+strip_ext() { grep -vE '^  (core|mode|hand-offs|per-cpu|worker cpus|steering): ' || true; }
 
 # compare_tools DEV [WGAFF_OPTS]: every read-only verb of wg and wgaff must agree.
 compare_tools() {

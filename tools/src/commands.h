@@ -17,6 +17,7 @@ int pubkey_main(int argc, char **argv);
 int assign_main(int argc, char **argv);
 int mode_main(int argc, char **argv);
 int workers_main(int argc, char **argv);
+int steer_main(int argc, char **argv);
 int monitor_main(int argc, char **argv);
 
 bool is_help_arg(const char *arg);

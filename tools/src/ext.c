@@ -105,6 +105,30 @@ const char *ext_core_state_name(uint8_t state)
 	return state <= WGI_CORE_STATE_MAX ? core_state_names[state] : NULL;
 }
 
+static const char *const steer_mode_names[] = {
+	[WGI_STEER_OFF] = "off",
+	[WGI_STEER_ON] = "on",
+	[WGI_STEER_DRY_RUN] = "dry-run",
+};
+
+const char *ext_steer_mode_name(uint8_t mode)
+{
+	return mode <= WGI_STEER_MODE_MAX ? steer_mode_names[mode] : NULL;
+}
+
+bool ext_steer_mode_parse(const char *s, uint8_t *mode)
+{
+	uint8_t m;
+
+	for (m = 0; m <= WGI_STEER_MODE_MAX; m++) {
+		if (!strcmp(s, steer_mode_names[m])) {
+			*mode = m;
+			return true;
+		}
+	}
+	return false;
+}
+
 /* ------------------------------------------------------------------ */
 /* GET_TUNNEL */
 
@@ -485,4 +509,102 @@ int ext_set_workers(const char *ifname, const struct cpu_list *cpus)
 	}
 	free(words);
 	return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* Steering */
+
+struct steer_reply {
+	bool have_mode;
+	struct ext_steer steer;
+};
+
+/* The LAN list; entries beyond what the uapi allows are not kept. */
+static void parse_steer_lan(const struct nlattr *nest, struct ext_steer *s)
+{
+	const struct nlattr *a;
+
+	s->n_lan = 0;
+	mnl_attr_for_each_nested(a, nest) {
+		if (mnl_attr_get_type(a) != WGI_EXT_STEER_LAN_A_IFINDEX ||
+		    mnl_attr_validate(a, MNL_TYPE_U32) < 0 || s->n_lan >= WGI_STEER_LAN_MAX)
+			continue;
+		s->lan[s->n_lan++] = mnl_attr_get_u32(a);
+	}
+}
+
+static int steer_attr_cb(const struct nlattr *attr, struct steer_reply *r)
+{
+	switch (mnl_attr_get_type(attr)) {
+	case WGI_EXT_A_STEER:
+		if (mnl_attr_validate(attr, MNL_TYPE_U8) >= 0) {
+			r->steer.mode = mnl_attr_get_u8(attr);
+			r->have_mode = true;
+		}
+		break;
+	case WGI_EXT_A_STEER_LAN:
+		parse_steer_lan(attr, &r->steer);
+		break;
+	}
+	return 0;
+}
+
+int ext_parse_steer_msg(const struct nlmsghdr *nlh, struct ext_steer *out)
+{
+	struct steer_reply r = { 0 };
+	const struct nlattr *attr;
+
+	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr))
+		steer_attr_cb(attr, &r);
+	if (!r.have_mode)
+		return -EBADMSG;
+	*out = r.steer;
+	return 0;
+}
+
+static int get_steer_cb(const struct nlmsghdr *nlh, void *data)
+{
+	ext_parse_steer_msg(nlh, data);
+	return 0;
+}
+
+int ext_get_steer(const char *ifname, struct ext_steer *out)
+{
+	int ret;
+
+	ext.extack[0] = '\0';
+	memset(out, 0, sizeof(*out));
+	out->mode = 0xff;	/* not set by a reply */
+	ret = ext_available();
+	if (ret)
+		return ret;
+	ret = ext_transact(ext_msg(WGI_EXT_CMD_GET_DEVICE, 0, ifname),
+			   get_steer_cb, out);
+	if (!ret && out->mode == 0xff)
+		ret = -EBADMSG;
+	return ret;
+}
+
+int ext_set_steer(const char *ifname, const uint8_t *mode,
+		  const uint32_t *lan, size_t n_lan)
+{
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	size_t i;
+	int ret;
+
+	ext.extack[0] = '\0';
+	ret = ext_available();
+	if (ret)
+		return ret;
+	nlh = ext_msg(WGI_EXT_CMD_SET_DEVICE, 0, ifname);
+	if (mode)
+		mnl_attr_put_u8(nlh, WGI_EXT_A_STEER, *mode);
+	if (lan) {
+		nest = mnl_attr_nest_start(nlh, WGI_EXT_A_STEER_LAN);
+		for (i = 0; i < n_lan; i++)
+			mnl_attr_put_u32(nlh, WGI_EXT_STEER_LAN_A_IFINDEX, lan[i]);
+		mnl_attr_nest_end(nlh, nest);
+	}
+	return ext_transact(nlh, NULL, NULL);
 }

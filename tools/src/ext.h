@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <linux/netlink.h>
+#include <linux/wg_inline.h>
 #include "cpulist.h"
 #include "curve25519.h"
 
@@ -47,6 +48,13 @@ struct ext_tunnel_change {
 	uint32_t core;
 };
 
+/* A device's NIC steering configuration (GET_DEVICE's STEER, STEER_LAN). */
+struct ext_steer {
+	uint8_t mode;			/* enum wgi_steer_mode */
+	size_t n_lan;
+	uint32_t lan[WGI_STEER_LAN_MAX];	/* ifindexes, in the device's netns */
+};
+
 /*
  * All return 0 or -errno; -ENOENT from any of them first means the
  * family is not registered (no wg_inline module). The kernel's extack
@@ -63,6 +71,14 @@ int ext_set_tunnel(const char *ifname, const uint8_t key[WG_KEY_SIZE],
 int ext_set_default_mode(const char *ifname, uint8_t mode);
 /* SET_DEVICE: the worker CPU set; -E2BIG beyond what the attribute holds. */
 int ext_set_workers(const char *ifname, const struct cpu_list *cpus);
+/* GET_DEVICE: the steering configuration. */
+int ext_get_steer(const char *ifname, struct ext_steer *out);
+/*
+ * SET_DEVICE: the steering mode unless @mode is NULL, and the LAN list
+ * (@n_lan ifindexes, 0 clears it) unless @lan is NULL.
+ */
+int ext_set_steer(const char *ifname, const uint8_t *mode,
+		  const uint32_t *lan, size_t n_lan);
 const char *ext_extack(void);
 void ext_close(void);
 
@@ -77,11 +93,16 @@ const struct ext_tunnel *ext_find_tunnel(struct ext_tunnels *ts,
  */
 int ext_parse_tunnel_msg(const struct nlmsghdr *nlh, struct ext_tunnels *ts);
 void ext_tunnels_finish(struct ext_tunnels *ts);
+/* Parses STEER and STEER_LAN of a GET_DEVICE reply; -EBADMSG without. */
+int ext_parse_steer_msg(const struct nlmsghdr *nlh, struct ext_steer *out);
 
 /* "inline", "parallel", or NULL for an unknown value. */
 const char *ext_mode_name(uint8_t mode);
 bool ext_mode_parse(const char *s, uint8_t *mode);
 /* "unassigned", "on-core", "fallback", or NULL. */
 const char *ext_core_state_name(uint8_t state);
+/* "off", "on", "dry-run", or NULL. */
+const char *ext_steer_mode_name(uint8_t mode);
+bool ext_steer_mode_parse(const char *s, uint8_t *mode);
 
 #endif

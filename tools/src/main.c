@@ -35,6 +35,7 @@ static const struct verb verbs[] = {
 	{ "assign", assign_main, "Pins tunnels to CPU cores: one peer, or all of them spread over a CPU list" },
 	{ "mode", mode_main, "Sets the execution mode (inline or parallel) of a tunnel, or of a device and its tunnels" },
 	{ "workers", workers_main, "Sets or prints the CPUs a device's parallel-mode crypt workers run on" },
+	{ "steer", steer_main, "Sets or prints a device's NIC steering mode (on, off, dry-run) and LAN devices" },
 	{ "monitor", monitor_main, "Prints tunnel events as they happen (-j: JSON lines)" },
 };
 
@@ -56,7 +57,7 @@ static void usage(FILE *f)
 	fprintf(f, "You may pass `--help' to any of these subcommands to view usage.\n");
 	fprintf(f, "`show ... -j' (or --json, -p/--pretty indented) prints JSON.\n");
 	fprintf(f, "--compat talks to the \"wireguard\" family instead of \"wg-inline\";\n");
-	fprintf(f, "assign, mode and workers always use \"wg-inline-ext\", and show adds its lines\n");
+	fprintf(f, "assign, mode, workers and steer always use \"wg-inline-ext\", and show adds its lines\n");
 	fprintf(f, "and keys only without --compat.\n");
 }
 

@@ -33,6 +33,7 @@ static const char *const event_names[] = {
 	[WGI_EVENT_ALLOWEDIPS_CHANGED] = "allowedips-changed",
 	[WGI_EVENT_AFFINITY_CHANGED] = "affinity-changed",
 	[WGI_EVENT_MODE_CHANGED] = "mode-changed",
+	[WGI_EVENT_STEERING_CHANGED] = "steering-changed",
 };
 
 struct event {
@@ -42,7 +43,7 @@ struct event {
 	uint8_t key[WG_KEY_SIZE];
 	bool has_key;
 	uint64_t tunnel_id;
-	uint8_t mode, core_state, device_up;
+	uint8_t mode, core_state, device_up, steer;
 	uint32_t core;
 	uint16_t listen_port;
 	union wg_endpoint endpoint;
@@ -52,7 +53,7 @@ static void monitor_usage(FILE *f)
 {
 	fprintf(f, "Usage: %s monitor [-j | --json]\n"
 		   "Prints tunnel events (added, removed, device up/down, endpoint, allowed IPs,\n"
-		   "core and mode changes) as they happen, one per line, until interrupted.\n",
+		   "core, mode and steering changes) as they happen, one per line, until interrupted.\n",
 		prog_name);
 }
 
@@ -134,6 +135,7 @@ static void parse_event_attr(const struct nlattr *a, struct event *e)
 	case WGI_EXT_A_CORE_STATE: e->core_state = mnl_attr_get_u8(a); break;
 	case WGI_EXT_A_DEVICE_UP: e->device_up = mnl_attr_get_u8(a); break;
 	case WGI_EXT_A_LISTEN_PORT: e->listen_port = mnl_attr_get_u16(a); break;
+	case WGI_EXT_A_STEER: e->steer = mnl_attr_get_u8(a); break;
 	case WGI_EXT_A_ENDPOINT:
 		if (len == sizeof(e->endpoint.addr4) || len == sizeof(e->endpoint.addr6))
 			memcpy(&e->endpoint, mnl_attr_get_payload(a), len);
@@ -151,19 +153,20 @@ static const char *event_name(uint8_t type)
 static void print_event_text(const struct event *e)
 {
 	char key[WG_KEY_B64_LEN], ep[ENDPOINT_STR_LEN], core[16];
-	char mode[SHOW_EXT_STR_LEN], state[SHOW_EXT_STR_LEN];
+	char mode[SHOW_EXT_STR_LEN], state[SHOW_EXT_STR_LEN], steer[SHOW_EXT_STR_LEN];
 
 	key_to_base64(key, e->key);
 	if (e->core == WGI_CORE_NONE)
 		snprintf(core, sizeof(core), "none");
 	else
 		snprintf(core, sizeof(core), "%u", e->core);
-	printf("%s: %s peer %s tunnel %llu mode %s core %s (%s) device %s port %u endpoint %s\n",
+	printf("%s: %s peer %s tunnel %llu mode %s core %s (%s) device %s port %u endpoint %s steer %s\n",
 	       e->ifname, event_name(e->type), key, (unsigned long long)e->tunnel_id,
 	       show_ext_mode_str(mode, e->mode), core,
 	       show_ext_core_state_str(state, e->core_state),
 	       e->device_up ? "up" : "down", e->listen_port,
-	       endpoint_is_set(&e->endpoint) ? endpoint_str(ep, &e->endpoint) : "none");
+	       endpoint_is_set(&e->endpoint) ? endpoint_str(ep, &e->endpoint) : "none",
+	       show_ext_steer_mode_str(steer, e->steer));
 }
 
 static void print_event_json(const struct event *e)
@@ -187,6 +190,7 @@ static void print_event_json(const struct event *e)
 	json_kv_string(&j, "core_state", show_ext_core_state_str(buf, e->core_state));
 	json_kv_bool(&j, "device_up", e->device_up);
 	json_kv_u64(&j, "listen_port", e->listen_port);
+	json_kv_string(&j, "steer", show_ext_steer_mode_str(buf, e->steer));
 	if (endpoint_is_set(&e->endpoint))
 		json_kv_string(&j, "endpoint", endpoint_str(ep, &e->endpoint));
 	json_end_object(&j);

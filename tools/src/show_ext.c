@@ -4,6 +4,7 @@
 #include <string.h>
 #include <linux/wg_inline.h>
 #include "ipc.h"
+#include "json.h"
 #include "show_ext.h"
 #include "terminal.h"
 
@@ -16,6 +17,8 @@ void show_ext_load(struct show_ext *x, const char *ifname, bool with_device)
 	if (x->have_tunnels && with_device)
 		x->have_default_mode = !ext_get_device(ifname, &x->default_mode,
 						       &x->workers);
+	if (x->have_default_mode)
+		x->have_steer = !ext_get_steer(ifname, &x->steer);
 }
 
 void show_ext_free(struct show_ext *x)
@@ -53,6 +56,49 @@ const char *show_ext_core_state_str(char buf[SHOW_EXT_STR_LEN], uint8_t state)
 	return name_or_unknown(buf, ext_core_state_name(state), state);
 }
 
+const char *show_ext_steer_str(char *buf, size_t len, const struct ext_steer *s)
+{
+	char mode[SHOW_EXT_STR_LEN], name[IF_NAMESIZE];
+	size_t i, off;
+
+	off = (size_t)snprintf(buf, len, "%s", name_or_unknown(mode, ext_steer_mode_name(s->mode),
+								s->mode));
+	if (s->n_lan && off < len)
+		off += (size_t)snprintf(buf + off, len - off, " lan");
+	for (i = 0; i < s->n_lan && off < len; i++) {
+		if (if_indextoname(s->lan[i], name))
+			off += (size_t)snprintf(buf + off, len - off, " %s", name);
+		else
+			off += (size_t)snprintf(buf + off, len - off, " #%u", s->lan[i]);
+	}
+	return buf;
+}
+
+void show_ext_json_steer(struct json *j, const struct ext_steer *s)
+{
+	char buf[SHOW_EXT_STR_LEN], name[IF_NAMESIZE];
+	size_t i;
+
+	json_kv_string(j, "steer", name_or_unknown(buf, ext_steer_mode_name(s->mode), s->mode));
+	json_key(j, "lan");
+	json_begin_array(j);
+	for (i = 0; i < s->n_lan; i++) {
+		json_begin_object(j);
+		json_kv_u64(j, "ifindex", s->lan[i]);
+		if (if_indextoname(s->lan[i], name))
+			json_kv_string(j, "ifname", name);
+		else
+			json_kv_null(j, "ifname");
+		json_end_object(j);
+	}
+	json_end_array(j);
+}
+
+const char *show_ext_steer_mode_str(char buf[SHOW_EXT_STR_LEN], uint8_t mode)
+{
+	return name_or_unknown(buf, ext_steer_mode_name(mode), mode);
+}
+
 #define CORE_STR_LEN (SHOW_EXT_STR_LEN + 16)
 
 /* "7 (on core)", "7 (fallback: offline)", "none" */
@@ -87,6 +133,9 @@ void show_ext_pretty_device(const struct show_ext *x)
 		return;
 	cpulist_format(&x->workers, buf, sizeof(buf));
 	term_printf("  " TERM_BOLD "worker cpus" TERM_RESET ": %s\n", buf);
+	if (x->have_steer)
+		term_printf("  " TERM_BOLD "steering" TERM_RESET ": %s\n",
+			    show_ext_steer_str(buf, sizeof(buf), &x->steer));
 }
 
 void show_ext_pretty_peer(const struct ext_tunnel *t)

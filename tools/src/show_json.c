@@ -112,6 +112,12 @@ void json_device(struct json *j, const struct wg_device *dev, struct show_ext *x
 			json_u64(j, x->workers.cpus[i]);
 		json_end_array(j);
 	}
+	if (x && x->have_steer) {
+		json_key(j, "steering");
+		json_begin_object(j);
+		show_ext_json_steer(j, &x->steer);
+		json_end_object(j);
+	}
 	json_key(j, "peers");
 	json_begin_array(j);
 	for_each_peer(dev, peer)

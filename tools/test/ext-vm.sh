@@ -147,7 +147,7 @@ for f in "" dump peers allowed-ips endpoints transfer; do
 	a=$(WG_HIDE_KEYS=never wg show wg0 $f 2>&1); b=$(WG_HIDE_KEYS=never "$W" --compat show wg0 $f 2>&1)
 	[ "$a" = "$b" ] || { bad "wg show wg0 $f differs from wgaff --compat"; diff <(echo "$a") <(echo "$b") | head; }
 done
-a=$(wg show wg0); b=$("$W" show wg0 | grep -vE '^  (core|mode|hand-offs|per-cpu|worker cpus): ')
+a=$(wg show wg0); b=$("$W" show wg0 | grep -vE '^  (core|mode|hand-offs|per-cpu|worker cpus|steering): ')
 if [ "$a" = "$b" ]; then
 	ok "wgaff show = wg show + extension lines"
 else
@@ -157,7 +157,7 @@ fi
 [ "$("$W" --compat show wg0 | grep -c '^  core: ')" = 0 ] || bad "extension lines with --compat"
 "$W" --compat show wg0 -j | jq_py 'assert "default_mode" not in d[0] and "core" not in d[0]["peers"][0], d' || bad "--compat JSON has ext keys"
 [ "$("$W" show wg0 dump)" = "$(wg show wg0 dump)" ] || bad "dump differs"
-a=$(wg show all); b=$("$W" show all | grep -vE '^  (core|mode|hand-offs|per-cpu|worker cpus): ')
+a=$(wg show all); b=$("$W" show all | grep -vE '^  (core|mode|hand-offs|per-cpu|worker cpus|steering): ')
 if [ "$a" = "$b" ]; then ok "show all"; else bad "show all differs beyond the extension lines"; fi
 [ "$(wg show all dump)" = "$("$W" show all dump)" ] || bad "show all dump differs"
 "$W" show wg0 -j | jq_py 'assert [q["core"] for q in d[0]["peers"]] == [0, 1, 0, 1, 0, 1]' || bad "compat=1 JSON ext keys"

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Host-side unit tests for what needs no kernel: CPU lists, JSON strings
- * and documents, and the parsing of GET_TUNNEL replies (built here with
- * libmnl as the kernel would send them).
+ * and documents, steering modes, and the parsing of GET_TUNNEL replies
+ * and of GET_DEVICE's steering (built here with libmnl as the kernel
+ * would send them).
  *
  *   unit           run the checks; exit status = number of failures
  *   unit text      print the text-view lines of sample tunnels
@@ -350,6 +351,65 @@ static void test_parse(void)
 	CHECK(!ext_core_state_name(WGI_CORE_STATE_MAX + 1));
 }
 
+/* A GET_DEVICE reply with @n LAN entries, and a foreign one in the nest. */
+static struct nlmsghdr *steer_msg(uint8_t mode, const uint32_t *lan, size_t n)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(msgbuf);
+	struct genlmsghdr *g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	struct nlattr *nest;
+	size_t i;
+
+	g->cmd = WGI_EXT_CMD_GET_DEVICE;
+	mnl_attr_put_u32(nlh, WGI_EXT_A_IFINDEX, 7);
+	mnl_attr_put_u8(nlh, WGI_EXT_A_STEER, mode);
+	nest = mnl_attr_nest_start(nlh, WGI_EXT_A_STEER_LAN);
+	for (i = 0; i < n; i++)
+		mnl_attr_put_u32(nlh, WGI_EXT_STEER_LAN_A_IFINDEX, lan[i]);
+	mnl_attr_put_u32(nlh, WGI_EXT_STEER_LAN_A_MAX + 1, 42);
+	mnl_attr_nest_end(nlh, nest);
+	return nlh;
+}
+
+static void test_steer(void)
+{
+	uint32_t lan[WGI_STEER_LAN_MAX + 2] = { 3, 5, 4, 6, 7, 8, 9, 10, 11, 12 };
+	char buf[SHOW_EXT_STR_LEN + STEER_TEXT_LEN];
+	struct ext_steer s;
+	struct nlmsghdr *nlh;
+	struct genlmsghdr *g;
+	uint8_t mode = 0xff;
+
+	CHECK(ext_steer_mode_parse("dry-run", &mode) && mode == WGI_STEER_DRY_RUN);
+	CHECK(ext_steer_mode_parse("off", &mode) && mode == WGI_STEER_OFF);
+	CHECK(ext_steer_mode_parse("on", &mode) && mode == WGI_STEER_ON);
+	CHECK(!ext_steer_mode_parse("On", &mode) && !ext_steer_mode_parse("dryrun", &mode));
+	CHECK(!ext_steer_mode_parse("", &mode) && mode == WGI_STEER_ON);
+	CHECK(!strcmp(ext_steer_mode_name(WGI_STEER_DRY_RUN), "dry-run"));
+	CHECK(!ext_steer_mode_name(WGI_STEER_MODE_MAX + 1));
+
+	CHECK(!ext_parse_steer_msg(steer_msg(WGI_STEER_ON, lan, 3), &s));
+	CHECK(s.mode == WGI_STEER_ON && s.n_lan == 3);
+	CHECK(s.lan[0] == 3 && s.lan[1] == 5 && s.lan[2] == 4);
+	/* an empty list, and one longer than the uapi allows (kept short) */
+	CHECK(!ext_parse_steer_msg(steer_msg(WGI_STEER_OFF, lan, 0), &s) && !s.n_lan);
+	CHECK(!ext_parse_steer_msg(steer_msg(WGI_STEER_OFF, lan, WGI_STEER_LAN_MAX + 2), &s));
+	CHECK(s.n_lan == WGI_STEER_LAN_MAX && s.lan[WGI_STEER_LAN_MAX - 1] == 10);
+	/* no STEER: refused */
+	nlh = mnl_nlmsg_put_header(msgbuf);
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = WGI_EXT_CMD_GET_DEVICE;
+	mnl_attr_put_u8(nlh, WGI_EXT_A_DEFAULT_MODE, 0);
+	CHECK(ext_parse_steer_msg(nlh, &s) == -EBADMSG);
+
+	s.mode = WGI_STEER_MODE_MAX + 1;
+	s.n_lan = 1;
+	s.lan[0] = 999999;
+	CHECK(!strcmp(show_ext_steer_str(buf, sizeof(buf), &s), "unknown(3) lan #999999"));
+	s.mode = WGI_STEER_OFF;
+	s.n_lan = 0;
+	CHECK(!strcmp(show_ext_steer_str(buf, sizeof(buf), &s), "off"));
+}
+
 /* ------------------------------------------------------------------ */
 /* Samples for the shell tests */
 
@@ -358,7 +418,9 @@ static void demo_text(void)
 	struct ext_tunnels ts;
 	size_t i;
 
-	struct show_ext x = { .have_default_mode = true };
+	struct show_ext x = { .have_default_mode = true, .have_steer = true,
+			      .steer = { .mode = WGI_STEER_DRY_RUN, .n_lan = 2,
+					 .lan = { 999998, 999999 } } };
 	uint32_t workers = 0xf0f;	/* CPUs 0-3 and 8-11 */
 
 	cpulist_from_bitmap(&workers, 1, &x.workers);
@@ -415,7 +477,8 @@ static void demo_json(bool pretty)
 {
 	struct wg_device *dev = sample_device();
 	struct show_ext x = { .have_tunnels = true, .have_default_mode = true,
-			      .default_mode = WGI_TUNNEL_MODE_INLINE };
+			      .default_mode = WGI_TUNNEL_MODE_INLINE, .have_steer = true,
+			      .steer = { .mode = WGI_STEER_ON, .n_lan = 1, .lan = { 999999 } } };
 	uint32_t workers = 0x5;	/* CPUs 0 and 2 */
 	struct json j;
 
@@ -445,6 +508,7 @@ int main(int argc, char **argv)
 	test_escape();
 	test_writer();
 	test_parse();
+	test_steer();
 	if (!failures)
 		printf("unit: all passed\n");
 	return failures;
