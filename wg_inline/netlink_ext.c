@@ -2,8 +2,9 @@
 /*
  * The extension family (WG_INLINE_EXT_GENL_NAME, uapi/linux/wg_inline.h):
  * execution mode, core assignment and hand-off counters per tunnel, the
- * default mode, worker CPUs and NIC steering configuration per device. It exists whatever compat= says and never
- * adds to the WireGuard-compatible family, whose users must not see it.
+ * default mode, worker CPUs and NIC steering configuration (steer.c) per
+ * device. It exists whatever compat= says and never adds to the
+ * WireGuard-compatible family, whose users must not see it.
  *
  * Strict validation throughout (the family is new: no legacy callers),
  * every refusal with an extack message. Locking as in netlink.c: RTNL,
@@ -33,7 +34,8 @@ static_assert(WG_KEY_LEN == WGI_PUBKEY_LEN);
 static struct genl_family wgi_ext_family;
 
 /* Only IFINDEX entries; steer.c checks each netdev and the count. */
-static const struct nla_policy wgi_ext_steer_lan_policy[WGI_EXT_STEER_LAN_A_MAX + 1] = {
+static const struct nla_policy
+wgi_ext_steer_lan_policy[WGI_EXT_STEER_LAN_A_MAX + 1] = {
 	[WGI_EXT_STEER_LAN_A_IFINDEX] = { .type = NLA_U32 },
 };
 
