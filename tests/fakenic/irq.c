@@ -103,7 +103,7 @@ static int fakenic_irq_setup(struct fakenic_channel *ch, int irq,
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
 	netif_napi_set_irq(&ch->napi, irq);
 #endif
-	return irq_set_affinity(irq, cpumask_of(fakenic_default_cpu(ch->index)));
+	return 0;
 }
 
 /* The reverse map aRFS uses to find the RX queue of a CPU. */
@@ -145,7 +145,21 @@ int fakenic_irqs_alloc(struct fakenic_port *port, const char *name)
 		if (err)
 			return err;
 	}
-	return fakenic_rmap_setup(port);
+	err = fakenic_rmap_setup(port);
+	if (err)
+		return err;
+	/*
+	 * Affinity last, as mlx5 sets it after adding its vectors to the
+	 * rmap: the rmap learns a vector's CPU only from the affinity
+	 * notifier, so a vector placed before would be unknown to it.
+	 */
+	for (i = 0; i < port->channels; i++) {
+		err = irq_set_affinity(port->ch[i].irq,
+				       cpumask_of(fakenic_default_cpu(i)));
+		if (err)
+			return err;
+	}
+	return 0;
 }
 
 /* After both netdevs are unregistered: nothing raises our IRQs now. */
