@@ -8,7 +8,7 @@
 # throughout and must not notice; nothing leaks at unload.
 # WGI_FUZZ_SEED and WGI_FUZZ_REQUESTS reproduce or lengthen a run.
 # kernels: 6.1
-# timeout: 1800
+# timeout: 2400
 . "$WGI_ROOT/tests/lib.sh"
 T=$WGI_ROOT/tests/netlink
 SEED=${WGI_FUZZ_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}

@@ -30,7 +30,8 @@ WGAFF = os.environ.get('WGAFF', 'wgaff')
 CHECK_EVERY = 2000
 GET, SET = 0, 1
 EXT_GET_TUNNEL, EXT_SET_TUNNEL, EXT_GET_DEVICE, EXT_SET_DEVICE = 1, 2, 3, 4
-X_IFNAME, X_PUB, X_MODE, X_CORE, X_DEFAULT_MODE, X_WORKERS = 2, 3, 5, 6, 12, 17
+X_IFNAME, X_PUB, X_MODE, X_CORE, X_DEFAULT_MODE, X_WORKERS = 2, 3, 5, 6, 11, 17
+X_STEER, X_STEER_LAN, X_LAN_IFINDEX = 18, 19, 1
 CORE_NONE = 0xffffffff
 NLM_F_DUMP = 0x300
 F_REMOVE, F_REPLACE_AIPS, F_UPDATE_ONLY = 1, 2, 4
@@ -304,9 +305,14 @@ def chaos_valid():
                                          nla(X_CORE, u32(rnd.choice([0, 1, ncpus, CORE_NONE])))], 0
     if r < 0.88:
         return ext_fid, EXT_GET_TUNNEL, [ifname(cdev)], NLM_F_DUMP
-    if r < 0.94:
+    if r < 0.91:
         return ext_fid, EXT_SET_DEVICE, [ifname(cdev), nla(X_DEFAULT_MODE, u8(rnd.randrange(3))),
                                          nla(X_WORKERS, u32(rnd.randrange(1, 4)))], 0
+    if r < 0.94:   # steering: lo (1), other ifindexes, unknown ones, repeats
+        lan = [nla(X_LAN_IFINDEX, u32(rnd.choice([1, 2, 3, 4, 5, 99999])))
+               for _ in range(rnd.randrange(10))]
+        return ext_fid, EXT_SET_DEVICE, [ifname(cdev), nla(X_STEER, u8(rnd.randrange(4))),
+                                         nest(X_STEER_LAN, lan)], 0
     return ext_fid, EXT_GET_DEVICE, [ifname(cdev)], 0
 
 
