@@ -68,6 +68,17 @@ wait_for_file() {
 	die "$3"
 }
 
+# refused WHAT MESSAGE CMD...: CMD must fail, saying MESSAGE.
+refused() {
+	local what=$1 msg=$2 out
+	shift 2
+	if out=$("$@" 2>&1); then
+		die "$what: expected a refusal, got success: $out"
+	fi
+	echo "$out" | grep -qF "$msg" || die "$what: expected '$msg', got: $out"
+	echo "ok: $what refused: $out"
+}
+
 expect_eq() {
 	[ "$2" = "$3" ] || die "$1: expected '$3', got '$2'"
 	echo "ok: $1 ($2)"

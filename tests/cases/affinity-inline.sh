@@ -51,16 +51,6 @@ print(p["mode"], p["core"], p["core_state"], p["endpoint"], p["allowed_ips"])'
 
 # ---- refusals, each leaving the tunnels as they were
 before_a=$(placement a wga "$KB")
-# refused WHAT MESSAGE CMD...: CMD must fail, saying MESSAGE.
-refused() {
-	local what=$1 msg=$2 out
-	shift 2
-	if out=$("$@" 2>&1); then
-		die "$what: expected a refusal, got success: $out"
-	fi
-	echo "$out" | grep -qF "$msg" || die "$what: expected '$msg', got: $out"
-	echo "ok: $what refused: $out"
-}
 refused "unknown device" "unknown device" n a "$WGAFF" assign nosuch0 peer "$KB" core 1
 refused "not a wg-inline device" "not a wg-inline device" n a "$WGAFF" assign veth0 peer "$KB" core 1
 refused "unknown peer" "no tunnel with this public key" n a "$WGAFF" assign wga peer "$KA" core 1

@@ -69,15 +69,6 @@ n a "$WGAFF" show wga | grep -qx "  worker cpus: $(cat /sys/devices/system/cpu/p
 echo "ok: show's text says the worker CPUs ($all_cpus online)"
 
 # ---- refusals, each leaving the set as it was
-refused() {
-	local what=$1 msg=$2 out
-	shift 2
-	if out=$("$@" 2>&1); then
-		die "$what: expected a refusal, got success: $out"
-	fi
-	echo "$out" | grep -qF "$msg" || die "$what: expected '$msg', got: $out"
-	echo "ok: $what refused: $out"
-}
 check "workers a: CPU 1" n a "$WGAFF" workers wga cpus 1
 echo 0 >/sys/devices/system/cpu/cpu1/online || die "cannot offline CPU 1"
 refused "an offline CPU" "worker CPU set names an offline CPU" n a "$WGAFF" workers wga cpus 0-1

@@ -41,15 +41,6 @@ for i in $(seq 0 9); do
 	IX[i]=$(n a cat "/sys/class/net/lan$i/ifindex")
 done
 steer_of() { n a "$WGAFF" steer wga; }
-refused() {
-	local what=$1 msg=$2 out
-	shift 2
-	if out=$("$@" 2>&1); then
-		die "$what: expected a refusal, got success: $out"
-	fi
-	echo "$out" | grep -qF "$msg" || die "$what: expected '$msg', got: $out"
-	echo "ok: $what refused: $out"
-}
 
 expect_eq "a new device" "$(steer_of)" off
 expect_eq "a new device, -j" "$(n a "$WGAFF" steer wga -j)" '{"ifname":"wga","steer":"off","lan":[]}'

@@ -87,17 +87,24 @@ const char *ext_mode_name(uint8_t mode)
 	return mode <= WGI_TUNNEL_MODE_MAX ? mode_names[mode] : NULL;
 }
 
-bool ext_mode_parse(const char *s, uint8_t *mode)
+/* The index of @s in @names (of @n), for the parsers below. */
+static bool name_lookup(const char *const *names, uint8_t n, const char *s,
+			uint8_t *index)
 {
-	uint8_t m;
+	uint8_t i;
 
-	for (m = 0; m <= WGI_TUNNEL_MODE_MAX; m++) {
-		if (!strcmp(s, mode_names[m])) {
-			*mode = m;
+	for (i = 0; i < n; i++) {
+		if (names[i] && !strcmp(s, names[i])) {
+			*index = i;
 			return true;
 		}
 	}
 	return false;
+}
+
+bool ext_mode_parse(const char *s, uint8_t *mode)
+{
+	return name_lookup(mode_names, WGI_TUNNEL_MODE_MAX + 1, s, mode);
 }
 
 const char *ext_core_state_name(uint8_t state)
@@ -118,15 +125,7 @@ const char *ext_steer_mode_name(uint8_t mode)
 
 bool ext_steer_mode_parse(const char *s, uint8_t *mode)
 {
-	uint8_t m;
-
-	for (m = 0; m <= WGI_STEER_MODE_MAX; m++) {
-		if (!strcmp(s, steer_mode_names[m])) {
-			*mode = m;
-			return true;
-		}
-	}
-	return false;
+	return name_lookup(steer_mode_names, WGI_STEER_MODE_MAX + 1, s, mode);
 }
 
 /* ------------------------------------------------------------------ */
