@@ -4,9 +4,11 @@
  * of the protocol core against what the whitepaper promises, at load,
  * so that `make check` exercises them on every test kernel.
  */
+#include <linux/atomic.h>
 #include <linux/errno.h>
 #include <linux/moduleparam.h>
 #include <linux/printk.h>
+#include "noise.h"
 #include "selftest.h"
 
 static unsigned int wgi_selftest_fail_at;
@@ -44,8 +46,28 @@ static const struct {
 	{ "cookie", wgi_selftest_cookie },
 };
 
+/*
+ * The noise and cookie suites make and destroy keypairs of their own.
+ * They must balance, and are then taken out of the object counters,
+ * which tests read to prove that devices' objects balance.
+ */
+static void wgi_selftest_objects(struct wgi_selftest *t, s64 created0,
+				 s64 destroyed0)
+{
+	s64 made = atomic64_read(&wgi_keypairs_created) - created0;
+	s64 gone = atomic64_read(&wgi_keypairs_destroyed) - destroyed0;
+
+	wgi_selftest_expect(t, made == gone,
+			    "the self-tests destroyed every keypair they made",
+			    made - gone);
+	atomic64_sub(made, &wgi_keypairs_created);
+	atomic64_sub(gone, &wgi_keypairs_destroyed);
+}
+
 int wgi_selftests_run(void)
 {
+	s64 created0 = atomic64_read(&wgi_keypairs_created);
+	s64 destroyed0 = atomic64_read(&wgi_keypairs_destroyed);
 	unsigned int i, checks = 0, failed = 0;
 	struct wgi_selftest t;
 
@@ -58,6 +80,10 @@ int wgi_selftests_run(void)
 		checks += t.checks;
 		failed += t.failed;
 	}
+	t = (struct wgi_selftest){ .suite = "objects" };
+	wgi_selftest_objects(&t, created0, destroyed0);
+	checks += t.checks;
+	failed += t.failed;
 	if (failed) {
 		pr_err("wg_inline: selftests FAILED: %u of %u checks\n",
 		       failed, checks);
