@@ -27,14 +27,24 @@ tunnel_pair wgi wgi 4 no
 #    REKEY_AFTER_TIME (4 s) old and it sends, not before.
 n a ping -q -c 40 -i 0.2 -W 1 10.9.0.2 >/dev/null 2>&1 &
 ping_pid=$!
-# The counter is global: the first session is one keypair at each end.
+# The counter is global: the first session is a keypair at each end.
+# On a busy host an initiation may be retransmitted (REKEY_TIMEOUT is
+# 167 ms scaled) and answered twice, each answer a keypair: the count is
+# read once it has been still for 0.5 s, the session's time when it
+# first reached 2.
 for _ in $(seq 1 100); do
 	[ "$(obj_count keypairs_created)" -ge 2 ] && break
 	sleep 0.1
 done
-first=$(obj_count keypairs_created)
-expect_eq "first session: a keypair at each end" "$first" 2
 t0=$(now)
+first=$(obj_count keypairs_created)
+[ "$first" -ge 2 ] || die "first session: $first keypairs, expected one at each end"
+while sleep 0.5; do
+	[ "$(obj_count keypairs_created)" = "$first" ] && break
+	first=$(obj_count keypairs_created)
+done
+[ "$first" -le 6 ] || die "first session: $first keypairs: a handshake storm"
+echo "ok: first session: $first keypairs (2 unless an initiation was retransmitted)"
 t1=""
 for _ in $(seq 1 50); do
 	if [ "$(obj_count keypairs_created)" -gt "$first" ]; then
