@@ -13,8 +13,9 @@
  * outer netdev's queue and IRQ, and every rule with its netdev and
  * location. dump lists the rules as ethtool would show them. An error
  * (no ntuple, no queue on the core, a rule refused, a rule vanished, no
- * route) is reported with its message; recovery reinstalls everything,
- * and `devlink health recover` asks for it too. Reports are sent from a
+ * route) is reported with its message; recovery runs the reconciliation
+ * of every tunnel (reinstalling what is missing), and `devlink health
+ * recover` asks for it too. Reports are sent from a
  * work item: recovery takes RTNL and steer_lock, which the code that
  * finds the errors holds.
  */
@@ -41,6 +42,7 @@
 #endif
 
 #define STEER_PENDING_MAX 16
+#define STEER_GRACE_MS (60 * MSEC_PER_SEC)
 
 struct steer_report {
 	struct list_head list;
@@ -53,18 +55,20 @@ static struct devlink_health_reporter *steer_reporter;
 static LIST_HEAD(steer_pending);
 static unsigned int steer_npending;
 static bool steer_want_healthy;
+static bool steer_health_stopping;	/* unload: no more reports */
 static DEFINE_SPINLOCK(steer_pending_lock);
 static void steer_report_work_fn(struct work_struct *work);
 static DECLARE_WORK(steer_report_work, steer_report_work_fn);
 
-static int steer_fmsg_rule(struct devlink_fmsg *f, const struct steer_rule *r)
+/* A rule's pairs, inside an object the caller opened. */
+static int steer_fmsg_rule_pairs(struct devlink_fmsg *f,
+				 const struct steer_rule *r)
 {
 	char desc[160];
 	int err;
 
 	steer_rule_describe(r, desc, sizeof(desc));
-	err = FM(devlink_fmsg_obj_nest_start(f));
-	err = err ?: FM(devlink_fmsg_string_pair_put(f, "netdev", r->ifname));
+	err = FM(devlink_fmsg_string_pair_put(f, "netdev", r->ifname));
 	err = err ?: FM(devlink_fmsg_string_pair_put(f, "kind",
 			r->kind == STEER_RULE_OUTER ? "outer" : "inner"));
 	if (r->installed)
@@ -73,7 +77,14 @@ static int steer_fmsg_rule(struct devlink_fmsg *f, const struct steer_rule *r)
 	else
 		err = err ?: FM(devlink_fmsg_string_pair_put(f, "location",
 							     "none"));
-	err = err ?: FM(devlink_fmsg_string_pair_put(f, "rule", desc));
+	return err ?: FM(devlink_fmsg_string_pair_put(f, "rule", desc));
+}
+
+static int steer_fmsg_rule(struct devlink_fmsg *f, const struct steer_rule *r)
+{
+	int err = FM(devlink_fmsg_obj_nest_start(f));
+
+	err = err ?: steer_fmsg_rule_pairs(f, r);
 	return err ?: FM(devlink_fmsg_obj_nest_end(f));
 }
 
@@ -154,7 +165,7 @@ static int steer_dump(struct devlink_health_reporter *reporter,
 			err = err ?: FM(devlink_fmsg_obj_nest_start(f));
 			err = err ?: FM(devlink_fmsg_u64_pair_put(f, "tunnel_id",
 							t->info.tunnel_id));
-			err = err ?: steer_fmsg_rule(f, r);
+			err = err ?: steer_fmsg_rule_pairs(f, r);
 			err = err ?: FM(devlink_fmsg_obj_nest_end(f));
 		}
 	}
@@ -227,22 +238,24 @@ void steer_health_report(const char *msg)
 	spin_lock(&steer_pending_lock);
 	steer_want_healthy = false;
 	/* A storm of errors: the first ones say enough. */
-	if (steer_npending < STEER_PENDING_MAX) {
+	if (!steer_health_stopping && steer_npending < STEER_PENDING_MAX) {
 		list_add_tail(&rep->list, &steer_pending);
 		steer_npending++;
 		rep = NULL;
 	}
+	if (!steer_health_stopping)
+		schedule_work(&steer_report_work);
 	spin_unlock(&steer_pending_lock);
 	kfree(rep);
-	schedule_work(&steer_report_work);
 }
 
 void steer_health_healthy(void)
 {
 	spin_lock(&steer_pending_lock);
 	steer_want_healthy = true;
+	if (!steer_health_stopping)
+		schedule_work(&steer_report_work);
 	spin_unlock(&steer_pending_lock);
-	schedule_work(&steer_report_work);
 }
 
 int steer_health_init(void)
@@ -257,9 +270,14 @@ int steer_health_init(void)
 	steer_devlink = devlink_alloc(&steer_devlink_ops, 0, &steer_pdev->dev);
 	if (!steer_devlink)
 		goto err_pdev;
+	/*
+	 * The grace period keeps an error that comes back right after a
+	 * recovery (a rule the driver keeps refusing) from recovering in a
+	 * loop: the periodic check retries it meanwhile.
+	 */
 	steer_reporter = devlink_health_reporter_create(steer_devlink,
 							&steer_reporter_ops,
-							0, NULL);
+							STEER_GRACE_MS, NULL);
 	if (IS_ERR(steer_reporter)) {
 		err = PTR_ERR(steer_reporter);
 		goto err_free;
@@ -277,9 +295,15 @@ void steer_health_uninit(void)
 {
 	struct steer_report *rep, *tmp;
 
-	/* Nothing reports any more: the notifiers and checks are gone. */
-	cancel_work_sync(&steer_report_work);
+	/*
+	 * A devlink recover can still run until the instance is
+	 * unregistered, and would queue a report: none is taken from now.
+	 */
+	spin_lock(&steer_pending_lock);
+	steer_health_stopping = true;
+	spin_unlock(&steer_pending_lock);
 	devlink_unregister(steer_devlink);
+	cancel_work_sync(&steer_report_work);
 	list_for_each_entry_safe(rep, tmp, &steer_pending, list)
 		kfree(rep);
 	INIT_LIST_HEAD(&steer_pending);

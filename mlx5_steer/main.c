@@ -28,9 +28,9 @@
 #include "steer.h"
 
 static unsigned int reconcile_ms = 1000;
-module_param(reconcile_ms, uint, 0644);
+module_param(reconcile_ms, uint, 0444);
 MODULE_PARM_DESC(reconcile_ms,
-		 "How often installed rules are checked and failures retried, in ms (default 1000; 0: only on events)");
+		 "How often rules are checked and failures retried, in ms (default 1000, at least 100; 0: on events only)");
 
 static void steer_periodic_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(steer_periodic, steer_periodic_fn);
@@ -49,7 +49,7 @@ static void steer_reconcile_locked(void)
 
 static void steer_schedule_periodic(void)
 {
-	unsigned int ms = READ_ONCE(reconcile_ms);
+	unsigned int ms = reconcile_ms ? max(reconcile_ms, 100U) : 0;
 
 	if (ms && !READ_ONCE(steer_stopping))
 		schedule_delayed_work(&steer_periodic, msecs_to_jiffies(ms));
@@ -155,6 +155,8 @@ static int __init mlx5_steer_init(void)
 	return 0;
 err_netdev:
 	unregister_netdevice_notifier(&steer_netdev_nb);
+	/* Its replay of the existing netdevs may have queued a kick. */
+	cancel_work_sync(&steer_kick);
 err_pernet:
 	unregister_pernet_subsys(&steer_net_ops);
 err_health:

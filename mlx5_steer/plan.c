@@ -21,7 +21,7 @@
 #include <net/route.h>
 #include "steer.h"
 
-/* Inner rules per tunnel and LAN netdev; the rest are not steered. */
+/* Inner rules per tunnel on each LAN netdev; the rest are not steered. */
 #define STEER_MAX_PREFIXES 64
 
 static __printf(2, 3) void steer_plan_error(struct steer_tunnel *t,
@@ -83,13 +83,12 @@ static struct net_device *steer_route_dev6(struct net *net,
 #endif
 }
 
-/* The outer flow: remote address and port to our listen port. */
+/* The outer flow: remote address and port to our listen port (@fs zeroed). */
 static void steer_outer_spec(const struct wgi_tunnel_info *info,
 			     struct ethtool_rx_flow_spec *fs)
 {
 	__be16 port = htons(info->listen_port);
 
-	memset(fs, 0, sizeof(*fs));
 	if (info->endpoint.addr.sa_family == AF_INET) {
 		fs->flow_type = UDP_V4_FLOW;
 		fs->h_u.udp_ip4_spec.ip4src = info->endpoint.addr4.sin_addr.s_addr;
@@ -119,11 +118,10 @@ static void steer_mask6(__be32 mask[4], u8 cidr)
 	}
 }
 
-/* A destination prefix (not /0). */
+/* A destination prefix (not /0; @fs zeroed). */
 static void steer_inner_spec(const struct wgi_prefix *p,
 			     struct ethtool_rx_flow_spec *fs)
 {
-	memset(fs, 0, sizeof(*fs));
 	if (p->family == AF_INET) {
 		fs->flow_type = IP_USER_FLOW;
 		fs->h_u.usr_ip4_spec.ip_ver = ETH_RX_NFC_IP4;
@@ -165,7 +163,9 @@ static int steer_plan_queue(struct steer_tunnel *t, struct net_device *dev,
 		return -EOPNOTSUPP;
 	}
 	q = steer_queue_of_core(dev, t->info.core, irq);
-	if (q == -EOPNOTSUPP)
+	if (q == -ENETDOWN)
+		steer_plan_error(t, "%s: the netdev is down", dev->name);
+	else if (q == -EOPNOTSUPP)
 		steer_plan_error(t, "%s: the driver links no RX queue to a CPU",
 				 dev->name);
 	else if (q < 0)
@@ -210,7 +210,6 @@ static int steer_plan_outer(struct steer_tunnel *t, struct list_head *rules)
 	if (!rule)
 		return -ENOMEM;
 	steer_outer_spec(&t->info, &rule->fs);
-	rule->fs.ring_cookie = q;
 	t->outer.ifindex = dev->ifindex;
 	t->outer.net = dev_net(dev);
 	strscpy(t->outer.ifname, dev->name, sizeof(t->outer.ifname));
@@ -236,7 +235,6 @@ static int steer_plan_lan(struct steer_tunnel *t, struct net_device *dev,
 		if (!rule)
 			return -ENOMEM;
 		steer_inner_spec(&prefixes[i], &rule->fs);
-		rule->fs.ring_cookie = q;
 	}
 	return 0;
 }

@@ -12,7 +12,9 @@
  * Before, the kernel has no such link; what mlx5e (like other drivers
  * with accelerated RFS) exposes is rx_cpu_rmap, the reverse map from a
  * CPU to the nearest RX queue by IRQ affinity: the queue is the map's
- * entry for the core when its distance is 0 (the IRQ is on that core).
+ * entry for the core when its distance is 0 (the core is in the IRQ's
+ * affinity mask; pin each vector to one core for this to mean "served
+ * there", as mlx5's default spread does).
  * A core that no queue's IRQ serves is an error, never a nearby queue.
  */
 #include <linux/cpu_rmap.h>
@@ -20,6 +22,9 @@
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
 #include <linux/version.h>
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+#include <net/netdev_rx_queue.h>
+#endif
 #include "steer.h"
 
 /* rx_cpu_rmap: the queue whose IRQ is on @cpu, or -ENOENT/-EOPNOTSUPP. */
@@ -40,8 +45,6 @@ static int steer_queue_by_rmap(struct net_device *dev, unsigned int cpu)
 }
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
-#include <net/netdev_rx_queue.h>
-
 static bool steer_irq_on_core(int irq, unsigned int cpu)
 {
 	const struct cpumask *mask;
@@ -86,6 +89,9 @@ int steer_queue_of_core(struct net_device *dev, unsigned int cpu, int *irq)
 
 	ASSERT_RTNL();
 	*irq = -1;
+	/* A down mlx5e has no channels, so no links (6.12) to follow. */
+	if (!netif_running(dev))
+		return -ENETDOWN;
 	q = steer_queue_by_links(dev, cpu, irq);
 	/* A driver that does not link its queues: only the map is left. */
 	if (q == -EOPNOTSUPP)

@@ -8,10 +8,13 @@
  * the location, and inserting at a used one replaces that rule. So we
  * read the table before each insertion and take the highest free
  * location, below the table size the driver reports; rules of others
- * keep theirs, and on mlx5e the lower location wins between overlapping
- * rules, so an operator's own rules take precedence over ours. We never
- * delete or overwrite a location unless it holds exactly the rule we
- * put there.
+ * keep theirs. We never delete or overwrite a location unless it holds
+ * exactly the rule we put there (as the driver reads it back).
+ *
+ * Like the ethtool core, every operation first checks the device is
+ * present (mlx5e detaches its netdev, keeping it registered, while it
+ * tears its steering down for a reload or a reset: its tables are gone
+ * then) and brackets the driver call with its begin/complete hooks.
  */
 #include <linux/bitmap.h>
 #include <linux/ethtool.h>
@@ -32,6 +35,10 @@ bool steer_dev_can_steer(struct net_device *dev, const char **why)
 		*why = "no ntuple steering (ethtool -N) on this netdev";
 		return false;
 	}
+	if (!netif_device_present(dev)) {
+		*why = "the device is detached (driver reload or reset)";
+		return false;
+	}
 	if (!(dev->features & NETIF_F_NTUPLE)) {
 		*why = "ntuple is off (ethtool -K DEV ntuple on)";
 		return false;
@@ -39,10 +46,40 @@ bool steer_dev_can_steer(struct net_device *dev, const char **why)
 	return true;
 }
 
+static int steer_begin(struct net_device *dev)
+{
+	if (!netif_device_present(dev))
+		return -ENODEV;
+	return dev->ethtool_ops->begin ? dev->ethtool_ops->begin(dev) : 0;
+}
+
+static void steer_complete(struct net_device *dev)
+{
+	if (dev->ethtool_ops->complete)
+		dev->ethtool_ops->complete(dev);
+}
+
 static int steer_get_rxnfc(struct net_device *dev, struct ethtool_rxnfc *cmd,
 			   u32 *locs)
 {
-	return dev->ethtool_ops->get_rxnfc(dev, cmd, locs);
+	int ret = steer_begin(dev);
+
+	if (ret)
+		return ret;
+	ret = dev->ethtool_ops->get_rxnfc(dev, cmd, locs);
+	steer_complete(dev);
+	return ret;
+}
+
+static int steer_set_rxnfc(struct net_device *dev, struct ethtool_rxnfc *cmd)
+{
+	int ret = steer_begin(dev);
+
+	if (ret)
+		return ret;
+	ret = dev->ethtool_ops->set_rxnfc(dev, cmd);
+	steer_complete(dev);
+	return ret;
 }
 
 /* The highest location no rule uses, or -ENOSPC. */
@@ -101,11 +138,21 @@ int steer_rule_install(struct net_device *dev, struct steer_rule *rule)
 		return loc;
 	cmd.fs = rule->fs;
 	cmd.fs.location = loc;
-	ret = dev->ethtool_ops->set_rxnfc(dev, &cmd);
+	ret = steer_set_rxnfc(dev, &cmd);
 	if (ret)
 		return ret;
 	rule->fs.location = loc;
 	rule->installed = true;
+	/*
+	 * Later checks compare with the rule as the driver reads it back (a
+	 * driver may normalise what it stores); unreadable, we keep ours.
+	 */
+	cmd = (struct ethtool_rxnfc){ .cmd = ETHTOOL_GRXCLSRULE };
+	cmd.fs.location = loc;
+	if (!steer_get_rxnfc(dev, &cmd, NULL))
+		rule->driver_fs = cmd.fs;
+	else
+		rule->driver_fs = rule->fs;
 	return 0;
 }
 
@@ -118,30 +165,39 @@ static bool steer_fs_equal(const struct ethtool_rx_flow_spec *a,
 	       !memcmp(&a->m_u, &b->m_u, sizeof(a->m_u));
 }
 
-bool steer_rule_present(struct net_device *dev, const struct steer_rule *rule)
+enum steer_presence steer_rule_present(struct net_device *dev,
+				       const struct steer_rule *rule)
 {
 	struct ethtool_rxnfc cmd = { .cmd = ETHTOOL_GRXCLSRULE };
+	int ret;
 
 	ASSERT_RTNL();
 	if (!rule->installed)
-		return false;
+		return STEER_RULE_GONE;
 	cmd.fs.location = rule->fs.location;
-	if (steer_get_rxnfc(dev, &cmd, NULL))
-		return false;
-	return steer_fs_equal(&cmd.fs, &rule->fs);
+	ret = steer_get_rxnfc(dev, &cmd, NULL);
+	/* Only an empty location, or someone else's rule there, is gone. */
+	if (ret == -ENOENT)
+		return STEER_RULE_GONE;
+	if (ret)
+		return STEER_RULE_UNKNOWN;
+	return steer_fs_equal(&cmd.fs, &rule->driver_fs) ? STEER_RULE_THERE :
+							    STEER_RULE_GONE;
 }
 
-void steer_rule_remove(struct net_device *dev, struct steer_rule *rule)
+int steer_rule_remove(struct net_device *dev, struct steer_rule *rule)
 {
 	struct ethtool_rxnfc cmd = { .cmd = ETHTOOL_SRXCLSRLDEL };
+	int ret = 0;
 
 	ASSERT_RTNL();
 	/* A location that no longer holds our rule is someone else's now. */
-	if (dev && steer_rule_present(dev, rule)) {
+	if (dev && steer_rule_present(dev, rule) == STEER_RULE_THERE) {
 		cmd.fs.location = rule->fs.location;
-		dev->ethtool_ops->set_rxnfc(dev, &cmd);
+		ret = steer_set_rxnfc(dev, &cmd);
 	}
 	rule->installed = false;
+	return ret;
 }
 
 static int steer_describe_udp(const struct ethtool_rx_flow_spec *fs,

@@ -39,9 +39,18 @@ struct steer_rule {
 	struct net *net;	/* the netdev's; unreferenced, as below */
 	int ifindex;
 	char ifname[IFNAMSIZ];
-	/* The rule as installed; fs.location is ours once installed. */
+	/* The rule as planned; fs.location is ours once installed. */
 	struct ethtool_rx_flow_spec fs;
+	/* As the driver read it back after the insertion. */
+	struct ethtool_rx_flow_spec driver_fs;
 	bool installed;
+};
+
+/* What reading an installed rule back says. */
+enum steer_presence {
+	STEER_RULE_THERE,
+	STEER_RULE_GONE,	/* location empty or holding another rule */
+	STEER_RULE_UNKNOWN,	/* unreadable now (device detached...) */
 };
 
 /* The outer netdev's queue and IRQ that serve the tunnel's core. */
@@ -79,7 +88,7 @@ void steer_tunnel_event(unsigned long event, const struct wgi_tunnel_info *info)
 void steer_reconcile(struct steer_tunnel *t);
 void steer_reconcile_all(void);
 void steer_forget_netdev(struct net_device *dev, bool remove);
-void steer_forget_net(const struct net *net);
+void steer_forget_net(struct net *net);
 void steer_remove_all(void);
 /* Whether any tunnel is in STEER_ERROR now. */
 bool steer_any_error(void);
@@ -93,8 +102,9 @@ int steer_queue_of_core(struct net_device *dev, unsigned int cpu, int *irq);
 /* Rules through the driver's ethtool steering (rules.c); RTNL held. */
 bool steer_dev_can_steer(struct net_device *dev, const char **why);
 int steer_rule_install(struct net_device *dev, struct steer_rule *rule);
-void steer_rule_remove(struct net_device *dev, struct steer_rule *rule);
-bool steer_rule_present(struct net_device *dev, const struct steer_rule *rule);
+int steer_rule_remove(struct net_device *dev, struct steer_rule *rule);
+enum steer_presence steer_rule_present(struct net_device *dev,
+				       const struct steer_rule *rule);
 int steer_rule_describe(const struct steer_rule *rule, char *buf, size_t len);
 
 /* XPS (xps.c); RTNL held. */

@@ -54,37 +54,47 @@ static void steer_free_rules(struct list_head *rules)
 	}
 }
 
+/* Hands installed @r's location to the same rule in @want, if planned. */
+static bool steer_transfer(struct steer_rule *r, struct list_head *want)
+{
+	struct steer_rule *w;
+
+	list_for_each_entry(w, want, list) {
+		if (!w->installed && steer_same_rule(r, w)) {
+			w->fs.location = r->fs.location;
+			w->driver_fs = r->driver_fs;
+			w->installed = true;
+			return true;
+		}
+	}
+	return false;
+}
+
 /*
  * Moves what is installed and still wanted from @old into @want (by
- * location); removes the rest from the NIC. Counts rules found gone.
+ * location); removes the rest from the NIC. Counts rules found gone. A
+ * rule that cannot be read back now (device detached) is kept if still
+ * wanted, and forgotten if not (a detached mlx5e loses its rules).
  */
 static unsigned int steer_keep_or_remove(struct list_head *old,
 					 struct list_head *want)
 {
-	struct steer_rule *r, *w;
+	enum steer_presence there;
 	unsigned int vanished = 0;
 	struct net_device *dev;
-	bool kept;
+	struct steer_rule *r;
 
 	list_for_each_entry(r, old, list) {
 		if (!r->installed)
 			continue;
 		dev = steer_rule_dev(r);
-		if (!dev || !steer_rule_present(dev, r)) {
+		there = dev ? steer_rule_present(dev, r) : STEER_RULE_GONE;
+		if (there == STEER_RULE_GONE) {
 			vanished += !!dev;
 			r->installed = false;
 			continue;
 		}
-		kept = false;
-		list_for_each_entry(w, want, list) {
-			if (!w->installed && steer_same_rule(r, w)) {
-				w->fs.location = r->fs.location;
-				w->installed = true;
-				kept = true;
-				break;
-			}
-		}
-		if (!kept)
+		if (!steer_transfer(r, want) && there == STEER_RULE_THERE)
 			steer_rule_remove(dev, r);
 	}
 	return vanished;
@@ -311,13 +321,21 @@ void steer_forget_netdev(struct net_device *dev, bool remove)
  * their records must not outlive it. Rules on netdevs of other
  * namespaces are removed now.
  */
-void steer_forget_net(const struct net *net)
+void steer_forget_net(struct net *net)
 {
 	struct steer_tunnel *t, *tmp;
+	struct net_device *dev;
 	struct steer_rule *r;
 
 	ASSERT_RTNL();
 	lockdep_assert_held(&steer_lock);
+	/*
+	 * Its physical netdevs will move to the initial namespace with
+	 * their rules and XPS maps: ours come off them now, while they are
+	 * still here; the virtual ones are about to go anyway.
+	 */
+	for_each_netdev(net, dev)
+		steer_forget_netdev(dev, true);
 	list_for_each_entry(t, &steer_tunnels, list)
 		list_for_each_entry(r, &t->rules, list)
 			if (r->net == net)

@@ -6,8 +6,11 @@
  *
  * The first claim on a netdev saves its XPS CPU masks; every change
  * rewrites all of its TX queues' masks coherently (a claimed core is in
- * its queue's mask and in no other, unclaimed cores keep what they had),
- * and when the last claim goes the saved masks are written back. A
+ * its queue's mask and in no other, unclaimed cores keep what they had
+ * at the first claim), and when the last claim goes the saved masks are
+ * written back. Changes made to the masks by others while we hold
+ * claims (sysfs, a channel-count change) are overwritten by our next
+ * rewrite and not restored. A
  * netdev that unregisters takes its masks with it: its record is just
  * forgotten; one that moves to another namespace gets them back first.
  * RTNL serialises all of it.
@@ -53,21 +56,23 @@ static void steer_xps_free(struct steer_xps_dev *x)
 	kfree(x);
 }
 
-/* The CPUs whose XPS map (traffic class 0) sends on each TX queue. */
+/* The CPUs whose XPS maps (of every traffic class) send on each queue. */
 static void steer_xps_read(struct net_device *dev, struct steer_xps_dev *x)
 {
 #ifdef CONFIG_XPS
 	struct xps_dev_maps *maps;
+	unsigned int cpu, tc, i;
 	struct xps_map *map;
-	unsigned int cpu, i;
 
 	rcu_read_lock();
 	maps = rcu_dereference(dev->xps_maps[XPS_CPUS]);
 	for (cpu = 0; maps && cpu < maps->nr_ids; cpu++) {
-		map = rcu_dereference(maps->attr_map[cpu * maps->num_tc]);
-		for (i = 0; map && i < map->len; i++)
-			if (map->queues[i] < x->ntxq)
-				cpumask_set_cpu(cpu, x->saved[map->queues[i]]);
+		for (tc = 0; tc < maps->num_tc; tc++) {
+			map = rcu_dereference(maps->attr_map[cpu * maps->num_tc + tc]);
+			for (i = 0; map && i < map->len; i++)
+				if (map->queues[i] < x->ntxq)
+					cpumask_set_cpu(cpu, x->saved[map->queues[i]]);
+		}
 	}
 	rcu_read_unlock();
 #endif
@@ -102,16 +107,19 @@ fail:
 	return NULL;
 }
 
-/* Writes every TX queue's mask: the saved one, claims applied. */
+/*
+ * Writes every TX queue's mask: the saved one, claims applied. All of
+ * them even if one fails; returns the first error.
+ */
 static int steer_xps_apply(struct net_device *dev, struct steer_xps_dev *x)
 {
 	cpumask_var_t mask;
 	unsigned int q, cpu;
-	int ret = 0;
+	int ret = 0, err;
 
 	if (!alloc_cpumask_var(&mask, GFP_KERNEL))
 		return -ENOMEM;
-	for (q = 0; q < x->ntxq && q < dev->real_num_tx_queues && !ret; q++) {
+	for (q = 0; q < x->ntxq && q < dev->real_num_tx_queues; q++) {
 		cpumask_copy(mask, x->saved[q]);
 		for (cpu = 0; cpu < nr_cpu_ids; cpu++) {
 			if (x->cpu_txq[cpu] < 0)
@@ -121,7 +129,8 @@ static int steer_xps_apply(struct net_device *dev, struct steer_xps_dev *x)
 			else
 				cpumask_clear_cpu(cpu, mask);
 		}
-		ret = netif_set_xps_queue(dev, mask, q);
+		err = netif_set_xps_queue(dev, mask, q);
+		ret = ret ?: err;
 	}
 	free_cpumask_var(mask);
 	return ret;
@@ -130,6 +139,7 @@ static int steer_xps_apply(struct net_device *dev, struct steer_xps_dev *x)
 int steer_xps_claim(struct net_device *dev, unsigned int cpu, u16 txq)
 {
 	struct steer_xps_dev *x;
+	int ret;
 
 	ASSERT_RTNL();
 	if (cpu >= nr_cpu_ids || txq >= dev->real_num_tx_queues)
@@ -142,7 +152,10 @@ int steer_xps_claim(struct net_device *dev, unsigned int cpu, u16 txq)
 	x->cpu_refs[cpu]++;
 	/* Tunnels of one core share its queue; the latest claim names it. */
 	x->cpu_txq[cpu] = txq;
-	return steer_xps_apply(dev, x);
+	ret = steer_xps_apply(dev, x);
+	if (ret)
+		steer_xps_release(dev, cpu);	/* the caller holds no claim */
+	return ret;
 }
 
 void steer_xps_release(struct net_device *dev, unsigned int cpu)
