@@ -33,7 +33,7 @@ endif
 KREL = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' \
 	$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 
-.PHONY: all modules tools tools-check deps check check-debug build-test-kernels vm-tests demo harness-selftest \
+.PHONY: all modules tools tools-check deps check check-debug build-test-kernels vm-tests demo harness-selftest hil-lint \
 	install-test install dkms-add dkms-build dkms-install dkms-remove test clean help
 
 all: modules tools
@@ -58,6 +58,10 @@ TESTS ?= $(sort $(wildcard tests/cases/*.sh))
 vm-tests:
 	$(RUN) -o $(TOP)/results $(TESTS)
 
+# The hardware-in-the-loop scripts must be shellcheck-clean (seconds).
+hil-lint:
+	shellcheck -x tests/hil/*.sh
+
 # Host-side checks of the harness's own log reading (seconds).
 harness-selftest:
 	tests/vm/klog-selftest.sh
@@ -71,7 +75,7 @@ install-test:
 tools-check: tools
 	$(MAKE) -C tools check
 
-check: deps harness-selftest build-test-kernels tools tools-check install-test
+check: deps harness-selftest hil-lint build-test-kernels tools tools-check install-test
 	@rm -rf $(TOP)/results
 	$(RUN) -o $(TOP)/results $(TESTS)
 

@@ -13,7 +13,9 @@ PKGS=(qemu-system-x86 busybox-static kmod iproute2 ethtool wireguard-tools
 	# wg-quick's full tunnel marks with it (fwmark-wg-quick.sh)
 	nftables
 	# tools/test-cli.sh proves with it that bad arguments open no socket
-	strace)
+	strace
+	# make hil-lint: the hardware-in-the-loop scripts
+	shellcheck)
 
 SUDO=
 [ "$(id -u)" = 0 ] || SUDO=sudo
