@@ -131,8 +131,8 @@ bool wgi_crypt_encrypt_skb(struct sk_buff *skb, struct wgi_keypair *kp,
 	return true;
 }
 
-bool wgi_crypt_decrypt_skb(struct sk_buff *skb, struct wgi_keypair *kp,
-			   u64 counter)
+int wgi_crypt_decrypt_skb(struct sk_buff *skb, struct wgi_keypair *kp,
+			  u64 counter)
 {
 	struct scatterlist sg[WGI_MAX_SG];
 	struct sk_buff *trailer;
@@ -141,12 +141,12 @@ bool wgi_crypt_decrypt_skb(struct sk_buff *skb, struct wgi_keypair *kp,
 	__skb_pull(skb, WGI_DATA_HEADER_LEN);
 	nsg = skb_cow_data(skb, 0, &trailer);
 	if (unlikely(nsg < 0 || nsg > ARRAY_SIZE(sg)))
-		return false;
+		return -ENOMEM;
 	sg_init_table(sg, nsg);
 	if (unlikely(skb_to_sgvec(skb, sg, 0, skb->len) < 0))
-		return false;
+		return -ENOMEM;
 	if (!chacha20poly1305_decrypt_sg_inplace(sg, skb->len, NULL, 0,
 						 counter, kp->receiving.key))
-		return false;
-	return !pskb_trim(skb, skb->len - WGI_AEAD_TAG_LEN);
+		return -EBADMSG;
+	return pskb_trim(skb, skb->len - WGI_AEAD_TAG_LEN) ? -ENOMEM : 0;
 }

@@ -20,8 +20,13 @@ bool wgi_crypt_receiving_key_usable(struct wgi_keypair *kp, u64 counter);
 /* Turns a plaintext packet into a data message, in place. */
 bool wgi_crypt_encrypt_skb(struct sk_buff *skb, struct wgi_keypair *kp,
 			   u64 nonce, unsigned int mtu);
-/* Authenticates and decrypts in place; leaves the plaintext at skb->data. */
-bool wgi_crypt_decrypt_skb(struct sk_buff *skb, struct wgi_keypair *kp,
-			   u64 counter);
+/*
+ * Authenticates and decrypts in place; leaves the plaintext at skb->data.
+ * Returns 0, -EBADMSG if the message is not authentic, or -ENOMEM if its
+ * buffer could not be made writable or has too many pieces (our limit,
+ * not the sender's fault).
+ */
+int wgi_crypt_decrypt_skb(struct sk_buff *skb, struct wgi_keypair *kp,
+			  u64 counter);
 
 #endif

@@ -40,7 +40,8 @@
 	X(TX_CRYPT_QUEUE_FULL, "tx_crypt_queue_full")			\
 	X(RX_CRYPT_QUEUE_FULL, "rx_crypt_queue_full")			\
 	X(TX_SWITCH_OVERFLOW, "tx_switch_overflow")			\
-	X(RX_SWITCH_OVERFLOW, "rx_switch_overflow")
+	X(RX_SWITCH_OVERFLOW, "rx_switch_overflow")			\
+	X(RX_BAD_BUFFER, "rx_bad_buffer")
 
 enum wgi_drop_reason {
 #define WGI_DROP_ENUM(name, str) WGI_DROP_##name,

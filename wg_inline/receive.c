@@ -441,12 +441,17 @@ bool wgi_receive_data_open(struct wgi_peer *peer, struct wgi_keypair *kp,
 			   const struct wgi_receive_meta *meta,
 			   enum wgi_drop_reason *why)
 {
+	int ret;
+
 	if (unlikely(!wgi_crypt_receiving_key_usable(kp, meta->counter))) {
 		*why = WGI_DROP_RX_KEY_EXPIRED;
 		return false;
 	}
-	if (unlikely(!wgi_crypt_decrypt_skb(skb, kp, meta->counter))) {
-		*why = WGI_DROP_RX_DECRYPT_FAILED;
+	ret = wgi_crypt_decrypt_skb(skb, kp, meta->counter);
+	if (unlikely(ret)) {
+		/* Only a message that fails authentication is a forgery. */
+		*why = ret == -EBADMSG ? WGI_DROP_RX_DECRYPT_FAILED :
+					 WGI_DROP_RX_BAD_BUFFER;
 		return false;
 	}
 	wgi_peer_stats_count_decrypted(peer, skb->len);
