@@ -20,7 +20,7 @@
 #    failed replacement leaves the location empty, as on mlx5e);
 #  - ntuple is offered and toggles, rules steer either way;
 #  - devlink reload drops every rule and resets RSS, the netdev stays
-#    (skipped where the kernel has no devlink: the debug kernel);
+#    (skipped where the kernel has no devlink);
 #  - rmmod with pairs left deletes them.
 # timeout: 160
 . "$WGI_ROOT/tests/lib.sh"
