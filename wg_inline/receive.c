@@ -339,12 +339,18 @@ static __be16 wgi_inner_packet_validate(struct sk_buff *skb)
 
 /*
  * The initiator rekeys shortly before its session would be rejected,
- * once, if the peer is still talking to it.
+ * once, if the peer is still talking to it. The session that matters is
+ * the current one, whichever keypair this packet came on: a late packet
+ * on the previous keypair must not start a handshake for a fresh
+ * session, nor one on a fresh keypair hide an old current session.
  */
-static void wgi_maybe_lastminute_rekey(struct wgi_peer *peer,
-				       struct wgi_keypair *kp)
+static void wgi_maybe_lastminute_rekey(struct wgi_peer *peer)
 {
-	if (kp->i_am_the_initiator && !READ_ONCE(peer->sent_lastminute_handshake) &&
+	struct wgi_keypair *kp;
+
+	kp = rcu_dereference_bh(peer->keypairs.current_keypair);
+	if (kp && kp->i_am_the_initiator &&
+	    !READ_ONCE(peer->sent_lastminute_handshake) &&
 	    wgi_birthdate_has_expired(kp->sending.birthdate,
 				      WGI_REJECT_AFTER_TIME -
 				      WGI_KEEPALIVE_TIMEOUT -
@@ -424,7 +430,7 @@ static void wgi_receive_authenticated(struct wgi_peer *peer,
 		wgi_timers_handshake_complete(peer);
 		wgi_send_flush_staged(peer);
 	}
-	wgi_maybe_lastminute_rekey(peer, kp);
+	wgi_maybe_lastminute_rekey(peer);
 }
 
 void wgi_receive_data_meta(const struct sk_buff *skb,
