@@ -37,7 +37,7 @@ struct wgi_endpoint {
 	union {
 		struct {
 			struct in_addr src4;
-			int src_if4;	/* for link-local v4 sources */
+			int src_if4;	/* where the peer reached src4 */
 		};
 		struct in6_addr src6;
 	};

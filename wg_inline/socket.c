@@ -222,6 +222,13 @@ static void wgi_outer_scrub(struct wgi_device *wg, struct sk_buff *skb,
 	skb->mark = mark;
 }
 
+/* Whether the route leaves by another interface than the peer's last packet came in by. */
+static bool wgi_route4_leaves_elsewhere(const struct rtable *rt,
+					const struct wgi_send_target *t)
+{
+	return t->ep.src_if4 && rt->dst.dev->ifindex != t->ep.src_if4;
+}
+
 static struct rtable *wgi_route4(struct wgi_device *wg, struct sock *sk,
 				 struct flowi4 *fl, struct wgi_send_target *t)
 {
@@ -229,9 +236,17 @@ static struct rtable *wgi_route4(struct wgi_device *wg, struct sock *sk,
 	struct rtable *rt;
 
 	rt = ip_route_output_flow(net, fl, sk);
-	if (IS_ERR(rt) && fl->saddr) {
-		/* The sticky source went away: let routing pick one. */
+	if (fl->saddr && (IS_ERR(rt) || wgi_route4_leaves_elsewhere(rt, t))) {
+		/*
+		 * The sticky source went away, or the route to the peer now
+		 * leaves by another interface than the one its packets came
+		 * in on (a multi-homed host whose routes changed), where that
+		 * source may not belong: let routing pick one.
+		 */
+		if (!IS_ERR(rt))
+			ip_rt_put(rt);
 		fl->saddr = 0;
+		t->ep.src_if4 = 0;
 		t->src_changed = true;
 		rt = ip_route_output_flow(net, fl, sk);
 	}
@@ -449,6 +464,7 @@ static void wgi_socket_update_peer_src(struct wgi_peer *peer,
 	    t->ep.addr4.sin_addr.s_addr &&
 	    peer->endpoint.addr4.sin_port == t->ep.addr4.sin_port) {
 		peer->endpoint.src4 = t->ep.src4;
+		peer->endpoint.src_if4 = t->ep.src_if4;
 	} else if (peer->endpoint.addr.sa_family == AF_INET6 &&
 		   t->ep.addr.sa_family == AF_INET6 &&
 		   ipv6_addr_equal(&peer->endpoint.addr6.sin6_addr,
