@@ -9,6 +9,9 @@
 #   make check-debug     every VM test under a debug kernel (KASAN,
 #                        lockdep, kmemleak, UBSAN); not in CI (time)
 #   make demo            the main job: two gateways in a VM
+#   make bench           the benchmark against stock WireGuard, written
+#                        to docs/performance.md (BENCH_CPUS=N vCPUs);
+#                        QUICK=1: a few-minute smoke run (make check)
 #   make install         modules_install + depmod (KDIR's kernel)
 #   make dkms-install    register, build and install through DKMS
 #                        (dkms-add, dkms-build: the first steps alone)
@@ -33,7 +36,7 @@ endif
 KREL = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' \
 	$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 
-.PHONY: all modules tools tools-check deps check check-debug build-test-kernels vm-tests demo harness-selftest hil-lint \
+.PHONY: all modules tools tools-check deps check check-debug build-test-kernels vm-tests demo bench harness-selftest hil-lint \
 	install-test install dkms-add dkms-build dkms-install dkms-remove test clean help
 
 all: modules tools
@@ -58,9 +61,10 @@ TESTS ?= $(sort $(wildcard tests/cases/*.sh))
 vm-tests:
 	$(RUN) -o $(TOP)/results $(TESTS)
 
-# The hardware-in-the-loop scripts must be shellcheck-clean (seconds).
+# The hardware-in-the-loop and benchmark scripts must be shellcheck-clean
+# (seconds).
 hil-lint:
-	shellcheck -x tests/hil/*.sh
+	shellcheck -x tests/hil/*.sh tests/bench/*.sh
 
 # Host-side checks of the harness's own log reading (seconds).
 harness-selftest:
@@ -78,6 +82,7 @@ tools-check: tools
 check: deps harness-selftest hil-lint build-test-kernels tools tools-check install-test
 	@rm -rf $(TOP)/results
 	$(RUN) -o $(TOP)/results $(TESTS)
+	tests/bench/run.sh --quick
 
 # TESTS= narrows it as for check.
 check-debug: deps tools
@@ -86,6 +91,10 @@ check-debug: deps tools
 demo: deps build-test-kernels tools
 	WGI_SMP=2 $(RUN) -k $(KREL_61) -o $(TOP)/results/demo tests/demo/demo.sh
 	@cat $(TOP)/results/demo/$(KREL_61)/demo/output.log
+
+# tests/bench/: BENCH_CPUS=N guest vCPUs (default 2), QUICK=1 smoke run.
+bench: deps build-test-kernels tools
+	tests/bench/run.sh $(if $(QUICK),--quick)
 
 test: build-test-kernels tools
 	$(RUN) -o $(TOP)/results $(if $(K),-k $$($(KERNELS) versions | awk '$$1=="$(K)"{print $$2}')) $(T)

@@ -15,8 +15,9 @@ rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='*.mod*' \
 	"$top/Kbuild" "$top/wg_inline" "$top/mlx5_steer" "$top/uapi" \
 	"$top/include" "$out/"
 # -Werror through KCFLAGS so W=1 warnings fail the build too.
-mkdir -p "$out/fixtures" "$out/fakenic"
+mkdir -p "$out/fixtures" "$out/fakenic" "$out/cryptobench"
 rsync -a "$top/tests/fixtures/" "$out/fixtures/"
+rsync -a "$top/tests/bench/cryptobench/" "$out/cryptobench/"
 rsync -a --exclude=README.md "$top/tests/fakenic/" "$out/fakenic/"
 # TARGETS lets a developer compile single objects: TARGETS=wg_inline/noise.o
 jobs=-j$(nproc)
@@ -27,6 +28,9 @@ if [ -z "${TARGETS:-}" ]; then
 		KBUILD_EXTRA_SYMBOLS="$out/Module.symvers" "$@" modules
 	# The test-double NIC (tests/fakenic/), standalone.
 	make $jobs -C "$kdir" M="$out/fakenic" KCFLAGS="-Werror ${KCFLAGS:-}" \
+		"$@" modules
+	# make bench's crypto reference (tests/bench/cryptobench/).
+	make $jobs -C "$kdir" M="$out/cryptobench" KCFLAGS="-Werror ${KCFLAGS:-}" \
 		"$@" modules
 fi
 # The guest reads modules over 9p at TCG speed: load stripped copies and

@@ -15,7 +15,9 @@ PKGS=(qemu-system-x86 busybox-static kmod iproute2 ethtool wireguard-tools
 	# tools/test-cli.sh proves with it that bad arguments open no socket
 	strace
 	# make hil-lint: the hardware-in-the-loop scripts
-	shellcheck)
+	shellcheck
+	# make bench's plots (tests/bench/report.py)
+	python3-matplotlib)
 
 SUDO=
 [ "$(id -u)" = 0 ] || SUDO=sudo

@@ -42,7 +42,7 @@ if [ -w $KMEMLEAK ]; then
 fi
 
 export WGI_ROOT WGI_BUILD WGI_KREL WGI_TEST WGI_TIMEOUT_SCALE WGI_FUZZ_SEED \
-	WGI_FUZZ_REQUESTS WGI_RESULTS=$R
+	WGI_FUZZ_REQUESTS WGI_BENCH WGI_RESULTS=$R
 cd "$WGI_ROOT" || exit 1
 echo "guest: running $WGI_TEST on $(uname -r)" >/dev/console
 

@@ -26,7 +26,8 @@
 # WGI_TIMEOUT_SCALE=N multiplies every timeout (slow kernels: check-debug);
 # the guest sees it too, for waits inside a test.
 # WGI_SMP, WGI_MEM: the guest's vCPUs and MiB; WGI_APPEND: kernel arguments.
-# WGI_FUZZ_SEED, WGI_FUZZ_REQUESTS reach the guest (netlink-fuzz.sh).
+# WGI_FUZZ_SEED, WGI_FUZZ_REQUESTS reach the guest (netlink-fuzz.sh),
+# WGI_BENCH too (tests/bench/run.sh: make bench's settings).
 # WGI_HOST_LOAD=N runs N busy loops on the host beside the guests (1 or
 # "yes": one per host CPU), the way a shared CI machine is busy: tests
 # must pass that way too (their timeouts and assertions must not depend
@@ -108,6 +109,7 @@ boot_test() {
 	WGI_TIMEOUT_SCALE='${WGI_TIMEOUT_SCALE:-1}'
 	WGI_FUZZ_SEED='${WGI_FUZZ_SEED:-}'
 	WGI_FUZZ_REQUESTS='${WGI_FUZZ_REQUESTS:-}'
+	WGI_BENCH='${WGI_BENCH:-}'
 	EOT
 	initrd=$("$here/initramfs.sh" "$rel") || return 1
 	start=$SECONDS
