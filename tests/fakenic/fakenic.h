@@ -39,6 +39,13 @@ struct fakenic_channel {
 	struct napi_struct napi;
 	/* Raises the IRQ on its effective-affinity CPU, by IPI. */
 	call_single_data_t raise;
+	/*
+	 * Bit 0: a raise is queued and its handler has not started. Calls
+	 * on one csd must be strictly serialised (two CPUs queueing it at
+	 * once link it into a call queue twice, a loop the IPI handler then
+	 * spins in with interrupts off), and senders on any CPU share it.
+	 */
+	unsigned long raise_pending;
 	atomic_t raising;		/* IPIs in flight, for teardown */
 	int irq;
 	bool irq_requested;

@@ -54,26 +54,37 @@ static void fakenic_irq_ipi(void *data)
 {
 	struct fakenic_channel *ch = data;
 
+	/*
+	 * First, so that a frame queued from now on raises again; one
+	 * queued before is on the ring for the NAPI scheduled below.
+	 */
+	clear_bit(0, &ch->raise_pending);
+	smp_mb__after_atomic();
 	generic_handle_irq(ch->irq);
 	/* Last touch of ch: teardown waits for this. */
 	atomic_dec(&ch->raising);
 }
 
-/* Called with BHs off. An IPI still in flight (-EBUSY) has not called
- * the handler yet (an async call's csd is released before it runs), so
- * it will see our frame on the ring and a second raise can be dropped.
+/* Called with BHs off, after the frame is on the ring. A raise still
+ * pending has not run the handler yet, so it will see our frame: a
+ * second one is not needed (the bit's test-and-set orders the ring
+ * write before it).
  */
 void fakenic_irq_raise(struct fakenic_channel *ch)
 {
 	struct irq_data *d = irq_get_irq_data(ch->irq);
 	unsigned int cpu;
 
+	if (test_and_set_bit(0, &ch->raise_pending))
+		return;
 	cpu = cpumask_first(irq_data_get_effective_affinity_mask(d));
 	if (cpu >= nr_cpu_ids || !cpu_online(cpu))
 		cpu = smp_processor_id();
 	atomic_inc(&ch->raising);
-	if (smp_call_function_single_async(cpu, &ch->raise))
+	if (smp_call_function_single_async(cpu, &ch->raise)) {
 		atomic_dec(&ch->raising);
+		clear_bit(0, &ch->raise_pending);
+	}
 }
 
 /* mlx5e spreads its completion vectors over CPUs from its NUMA node. */
@@ -89,6 +100,7 @@ static int fakenic_irq_setup(struct fakenic_channel *ch, int irq,
 
 	ch->irq = irq;
 	INIT_CSD(&ch->raise, fakenic_irq_ipi, ch);
+	ch->raise_pending = 0;
 	irq_set_chip_and_handler(irq, &fakenic_irq_chip, handle_simple_irq);
 	/* Requestable, and movable from process context: no ack path to
 	 * apply a pending move, as x86's MSI chips have.
