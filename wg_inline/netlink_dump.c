@@ -30,6 +30,14 @@ struct wgi_nl_dump_ctx {
 	struct wgi_device *wg;		/* dev_hold()'d in start */
 	struct wgi_peer *next_peer;	/* referenced; where to resume */
 	u32 next_allowedip;		/* position in next_peer's list */
+	/*
+	 * The node at that position, valid while device_update_gen is still
+	 * next_node_gen: every change of an allowed-IP list bumps it under
+	 * update_lock, which each message of the dump holds. Saves walking
+	 * the list from its start for each message (quadratic in its length).
+	 */
+	struct wgi_allowedips_node *next_node;
+	u64 next_node_gen;
 	bool peer_started;		/* next_peer's header already sent */
 	bool sent_device;		/* first message went out */
 	bool finished;
@@ -175,6 +183,22 @@ static int wgi_nl_put_allowedip(struct sk_buff *skb,
 	return 0;
 }
 
+/* The first node to emit: the saved one if still valid, else by position. */
+static struct wgi_allowedips_node *
+wgi_nl_resume_node(struct wgi_peer *peer, struct wgi_nl_dump_ctx *ctx)
+{
+	struct wgi_allowedips_node *node;
+	u32 pos = 0;
+
+	if (ctx->next_node &&
+	    ctx->next_node_gen == peer->device->device_update_gen)
+		return ctx->next_node;
+	list_for_each_entry(node, &peer->allowedips_list, peer_list)
+		if (pos++ == ctx->next_allowedip)
+			break;
+	return node;
+}
+
 /*
  * Emits the peer's allowed IPs from position ctx->next_allowedip on. On
  * -EMSGSIZE the position is advanced past what did fit.
@@ -184,22 +208,27 @@ static int wgi_nl_put_allowedips(struct sk_buff *skb, struct wgi_peer *peer,
 {
 	struct wgi_allowedips_node *node;
 	struct nlattr *nest;
-	u32 pos = 0, first = ctx->next_allowedip;
+	u32 first = ctx->next_allowedip;
 	int ret = 0;
 
+	lockdep_assert_held(&peer->device->update_lock);
 	if (list_empty(&peer->allowedips_list))
 		return 0;
 	nest = nla_nest_start(skb, WGPEER_A_ALLOWEDIPS);
 	if (!nest)
 		return -EMSGSIZE;
-	list_for_each_entry(node, &peer->allowedips_list, peer_list) {
-		if (pos++ < first)
-			continue;
+	node = wgi_nl_resume_node(peer, ctx);
+	list_for_each_entry_from(node, &peer->allowedips_list, peer_list) {
 		ret = wgi_nl_put_allowedip(skb, node);
-		if (ret)
+		if (ret) {
+			ctx->next_node = node;
+			ctx->next_node_gen = peer->device->device_update_gen;
 			break;
+		}
 		++ctx->next_allowedip;
 	}
+	if (!ret)
+		ctx->next_node = NULL;	/* the peer is done */
 	if (ctx->next_allowedip == first)
 		nla_nest_cancel(skb, nest);
 	else
@@ -248,6 +277,7 @@ static void wgi_nl_set_cursor(struct wgi_nl_dump_ctx *ctx,
 		wgi_peer_put(ctx->next_peer);
 	ctx->next_peer = peer ? wgi_peer_get(peer) : NULL;
 	ctx->next_allowedip = 0;
+	ctx->next_node = NULL;
 	ctx->peer_started = false;
 }
 
