@@ -235,11 +235,13 @@ measure() {
 		wait "$j" || die "$v: iperf3 client failed: $(cat "${files[@]}" | grep -m1 '"error"' || true)"
 	done
 	grep '^cpu' /proc/stat >"$dir/stat1"
-	if [ "$(kind_of "$v")" = wg-inline ] && [ "$v" != plain ]; then
+	case $v in
+	parallel | inline-*)	# wg-inline tunnels: their counters too
 		n gw1 "$WGAFF" show all -j >"$dir/gw1.json"
 		n gw2 "$WGAFF" show all -j >"$dir/gw2.json"
 		shows=$dir/gw1.json,$dir/gw2.json
-	fi
+		;;
+	esac
 	python3 "$BENCH/record.py" run "$OUT" exp="$exp" tunnels="$nt" flows="$nf" \
 		offered="$rate" variant="$v" rep="$rep" stat0="$dir/stat0" \
 		stat1="$dir/stat1" shows="$shows" -- "${files[@]}"
@@ -317,7 +319,7 @@ bench_main() {
 	rm -f "$OUT/runs.csv" "$OUT/percpu.csv"
 	# A CPU stalled for RCU's 21 s ends the boot, with the stall's
 	# backtraces in the console log, rather than hanging the bench until
-	# its timeout (one such stall was seen, not yet explained).
+	# its timeout (how fakenic's raise race was found).
 	sysctl -qw kernel.panic_on_rcu_stall=1
 	meta
 	# shellcheck disable=SC2119 # no module parameters
