@@ -341,6 +341,8 @@ static int wgi_nl_apply_peers(struct wgi_device *wg, const struct nlattr *peers,
 int wgi_nl_apply_set(struct wgi_device *wg, struct genl_info *info)
 {
 	struct nlattr **attrs = info->attrs;
+	u16 old_port = wg->incoming_port;
+	u32 old_fwmark = wg->fwmark;
 	int ret;
 
 	/* First, as it is the one change likely to fail (port in use). */
@@ -353,6 +355,12 @@ int wgi_nl_apply_set(struct wgi_device *wg, struct genl_info *info)
 	++wg->device_update_gen;
 	if (attrs[WGDEVICE_A_FWMARK])
 		wgi_nl_set_fwmark(wg, attrs[WGDEVICE_A_FWMARK]);
+	/*
+	 * Before the peers change: the tunnels that existed hear it, and
+	 * those added below carry the new values in TUNNEL_ADDED.
+	 */
+	if (wg->incoming_port != old_port || wg->fwmark != old_fwmark)
+		wgi_event_raise_device(wg, WGI_EVENT_SOCKET_CHANGED);
 	if (wgi_nl_flags(attrs[WGDEVICE_A_FLAGS]) & WGDEVICE_F_REPLACE_PEERS)
 		wgi_peer_remove_all(wg);
 	if (attrs[WGDEVICE_A_PRIVATE_KEY])

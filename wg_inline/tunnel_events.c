@@ -93,6 +93,7 @@ static void wgi_event_fill(struct wgi_tunnel_info *info, struct wgi_peer *peer)
 	info->mode = READ_ONCE(peer->ops)->mode;
 	info->device_up = netif_running(dev);
 	info->listen_port = READ_ONCE(wg->incoming_port);
+	info->fwmark = READ_ONCE(wg->fwmark);
 	wgi_steer_fill(info, wg);
 	local_bh_disable();
 	wgi_event_fill_endpoint(info, peer);

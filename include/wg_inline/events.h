@@ -47,6 +47,7 @@ struct net;
  * @mode: enum wgi_tunnel_mode
  * @device_up: whether the device is up
  * @listen_port: the device's UDP port (host order)
+ * @fwmark: the device's fwmark, which its outer packets are routed with
  * @endpoint: the remote endpoint, sockaddr_in or sockaddr_in6; family
  *	AF_UNSPEC when the tunnel has none yet
  * @steer: the device's enum wgi_steer_mode
@@ -66,6 +67,7 @@ struct wgi_tunnel_info {
 	u8 mode;
 	bool device_up;
 	u16 listen_port;
+	u32 fwmark;
 	union {
 		struct sockaddr addr;
 		struct sockaddr_in addr4;

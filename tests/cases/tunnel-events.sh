@@ -2,8 +2,9 @@
 #  - `wgaff monitor -j` (the extension family's multicast group) sees a
 #    scripted sequence of changes as events, in order, with the tunnel's
 #    state as it was at each step: added, endpoint, allowed IPs, up,
-#    core assigned, allowed IPs and endpoint changed, the core going
-#    offline (fallback) and back, down, removed;
+#    core assigned, allowed IPs and endpoint changed, listen port and
+#    fwmark changed (one socket-changed; the same values again: none),
+#    the core going offline (fallback) and back, down, removed;
 #  - a caller without CAP_NET_ADMIN cannot join the group;
 #  - a kernel listener (tests/fixtures/event_listener.ko, which includes
 #    only the public header) loaded after the tunnel exists is replayed
@@ -66,14 +67,17 @@ check "more allowed IPs" n a "$WGAFF" set wga peer "$KB" allowed-ips 10.9.0.2/32
 wait_events 6
 check "new endpoint" n a "$WGAFF" set wga peer "$KB" endpoint 192.0.2.3:51821
 wait_events 7
-echo 0 >/sys/devices/system/cpu/cpu1/online || die "cannot offline CPU 1"
+check "new listen port and fwmark" n a "$WGAFF" set wga listen-port 51822 fwmark 7
 wait_events 8
-echo 1 >/sys/devices/system/cpu/cpu1/online || die "cannot online CPU 1"
+check "the same port and fwmark again (no event)" n a "$WGAFF" set wga listen-port 51822 fwmark 7
+echo 0 >/sys/devices/system/cpu/cpu1/online || die "cannot offline CPU 1"
 wait_events 9
-check "down" n a ip link set wga down
+echo 1 >/sys/devices/system/cpu/cpu1/online || die "cannot online CPU 1"
 wait_events 10
-check "remove the peer" n a "$WGAFF" set wga peer "$KB" remove
+check "down" n a ip link set wga down
 wait_events 11
+check "remove the peer" n a "$WGAFF" set wga peer "$KB" remove
+wait_events 12
 sleep 0.5
 kill "$monitor"
 wait "$monitor" 2>/dev/null || true
@@ -84,20 +88,22 @@ import json, sys
 for line in open("/run/events.json"):
     e = json.loads(line)
     assert e["public_key"] == sys.argv[1] and e["ifname"] == "wga", e
-    print(e["event"], e["core"], e["core_state"], e["device_up"], e.get("endpoint"))
+    print(e["event"], e["core"], e["core_state"], e["device_up"], e.get("endpoint"),
+          e["listen_port"])
 EOF
 ) || die "monitor output unreadable: $(cat /run/events.json)"
-expected="tunnel-added None unassigned False None
-endpoint-changed None unassigned False 192.0.2.2:51820
-allowedips-changed None unassigned False 192.0.2.2:51820
-device-up None unassigned True 192.0.2.2:51820
-affinity-changed 1 on-core True 192.0.2.2:51820
-allowedips-changed 1 on-core True 192.0.2.2:51820
-endpoint-changed 1 on-core True 192.0.2.3:51821
-affinity-changed 1 fallback True 192.0.2.3:51821
-affinity-changed 1 on-core True 192.0.2.3:51821
-device-down 1 on-core False 192.0.2.3:51821
-tunnel-removed 1 on-core False 192.0.2.3:51821"
+expected="tunnel-added None unassigned False None 51820
+endpoint-changed None unassigned False 192.0.2.2:51820 51820
+allowedips-changed None unassigned False 192.0.2.2:51820 51820
+device-up None unassigned True 192.0.2.2:51820 51820
+affinity-changed 1 on-core True 192.0.2.2:51820 51820
+allowedips-changed 1 on-core True 192.0.2.2:51820 51820
+endpoint-changed 1 on-core True 192.0.2.3:51821 51820
+socket-changed 1 on-core True 192.0.2.3:51821 51822
+affinity-changed 1 fallback True 192.0.2.3:51821 51822
+affinity-changed 1 on-core True 192.0.2.3:51821 51822
+device-down 1 on-core False 192.0.2.3:51821 51822
+tunnel-removed 1 on-core False 192.0.2.3:51821 51822"
 [ "$got" = "$expected" ] || die "monitor saw:
 $got
 expected:
@@ -107,7 +113,7 @@ echo "ok: the monitor saw the scripted sequence, in order"
 # The listener saw the same events after its replay.
 heard=$(dmesg | tail -n +"$((mark + 1))" | grep -o 'event_listener: [a-z-]* wga' | awk '{print $2}')
 expect_eq "the listener's events after the replay" "$(echo "$heard" | tr '\n' ' ')" \
-	"allowedips-changed endpoint-changed affinity-changed affinity-changed device-down tunnel-removed "
+	"allowedips-changed endpoint-changed socket-changed affinity-changed affinity-changed device-down tunnel-removed "
 check "unload the listener" rmmod event_listener
 mark=$(dmesg | wc -l)
 check "add a peer after the listener left" n a "$WGAFF" set wga peer "$KB" allowed-ips 10.9.0.2/32

@@ -34,6 +34,7 @@ static const char *const event_names[] = {
 	[WGI_EVENT_AFFINITY_CHANGED] = "affinity-changed",
 	[WGI_EVENT_MODE_CHANGED] = "mode-changed",
 	[WGI_EVENT_STEERING_CHANGED] = "steering-changed",
+	[WGI_EVENT_SOCKET_CHANGED] = "socket-changed",
 };
 
 struct event {

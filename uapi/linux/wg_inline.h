@@ -190,7 +190,9 @@ enum wgi_ext_cmd {
  * TUNNEL_ADDED is also replayed for existing tunnels to a kernel
  * listener that registers late; DEVICE_UP/DOWN are sent for each tunnel
  * of the device; AFFINITY_CHANGED also when the assigned core goes
- * offline (CORE_STATE fallback) or comes back.
+ * offline (CORE_STATE fallback) or comes back. SOCKET_CHANGED: the
+ * device's listen port or fwmark changed (sent for each tunnel of the
+ * device), so the outer flow or its route may have changed.
  */
 enum wgi_tunnel_event {
 	WGI_EVENT_UNSPEC,
@@ -203,6 +205,7 @@ enum wgi_tunnel_event {
 	WGI_EVENT_AFFINITY_CHANGED,
 	WGI_EVENT_MODE_CHANGED,
 	WGI_EVENT_STEERING_CHANGED,
+	WGI_EVENT_SOCKET_CHANGED,
 	__WGI_EVENT_MAX
 };
 #define WGI_EVENT_MAX (__WGI_EVENT_MAX - 1)
