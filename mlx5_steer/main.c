@@ -105,6 +105,12 @@ static int steer_netdev_notify(struct notifier_block *nb, unsigned long event,
 		mutex_unlock(&steer_lock);
 		steer_kick_reconcile();
 		break;
+	case NETDEV_CHANGENAME:
+		mutex_lock(&steer_lock);
+		steer_netdev_renamed(dev);
+		mutex_unlock(&steer_lock);
+		steer_kick_reconcile();
+		break;
 	case NETDEV_UP:
 	case NETDEV_DOWN:
 	case NETDEV_FEAT_CHANGE:

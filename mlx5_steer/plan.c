@@ -37,20 +37,25 @@ static __printf(2, 3) void steer_plan_error(struct steer_tunnel *t,
 	va_end(args);
 }
 
-static struct net_device *steer_route_dev4(struct net *net,
-					   const struct sockaddr_in *ep,
-					   u16 sport)
+/*
+ * The lookups are the tunnel's own: its sockets mark what they send with
+ * the device's fwmark, and policy routing (wg-quick's "not fwmark" rule
+ * of a full tunnel) sends unmarked packets somewhere else.
+ */
+static struct net_device *steer_route_dev4(const struct wgi_tunnel_info *info)
 {
+	const struct sockaddr_in *ep = &info->endpoint.addr4;
 	struct flowi4 fl4 = {
 		.daddr = ep->sin_addr.s_addr,
 		.flowi4_proto = IPPROTO_UDP,
+		.flowi4_mark = info->fwmark,
 		.fl4_dport = ep->sin_port,
-		.fl4_sport = htons(sport),
+		.fl4_sport = htons(info->listen_port),
 	};
 	struct net_device *dev;
 	struct rtable *rt;
 
-	rt = ip_route_output_key(net, &fl4);
+	rt = ip_route_output_key(info->sock_net, &fl4);
 	if (IS_ERR(rt))
 		return NULL;
 	dev = rt->dst.dev;
@@ -58,22 +63,22 @@ static struct net_device *steer_route_dev4(struct net *net,
 	return dev;
 }
 
-static struct net_device *steer_route_dev6(struct net *net,
-					   const struct sockaddr_in6 *ep,
-					   u16 sport)
+static struct net_device *steer_route_dev6(const struct wgi_tunnel_info *info)
 {
 #if IS_ENABLED(CONFIG_IPV6)
+	const struct sockaddr_in6 *ep = &info->endpoint.addr6;
 	struct flowi6 fl6 = {
 		.daddr = ep->sin6_addr,
 		.flowi6_proto = IPPROTO_UDP,
+		.flowi6_mark = info->fwmark,
 		.fl6_dport = ep->sin6_port,
-		.fl6_sport = htons(sport),
+		.fl6_sport = htons(info->listen_port),
 		.flowi6_oif = ep->sin6_scope_id,
 	};
 	struct net_device *dev = NULL;
 	struct dst_entry *dst;
 
-	dst = ip6_route_output(net, NULL, &fl6);
+	dst = ip6_route_output(info->sock_net, NULL, &fl6);
 	if (!dst->error)
 		dev = dst->dev;
 	dst_release(dst);
@@ -180,11 +185,9 @@ static struct net_device *steer_outer_dev(struct steer_tunnel *t)
 	struct net_device *dev;
 
 	if (info->endpoint.addr.sa_family == AF_INET)
-		dev = steer_route_dev4(info->sock_net, &info->endpoint.addr4,
-				       info->listen_port);
+		dev = steer_route_dev4(info);
 	else if (info->endpoint.addr.sa_family == AF_INET6)
-		dev = steer_route_dev6(info->sock_net, &info->endpoint.addr6,
-				       info->listen_port);
+		dev = steer_route_dev6(info);
 	else
 		return NULL;
 	if (!dev)

@@ -89,6 +89,7 @@ void steer_reconcile(struct steer_tunnel *t);
 void steer_reconcile_all(void);
 void steer_forget_netdev(struct net_device *dev, bool remove);
 void steer_forget_net(struct net *net);
+void steer_netdev_renamed(struct net_device *dev);
 void steer_remove_all(void);
 /* Whether any tunnel is in STEER_ERROR now. */
 bool steer_any_error(void);

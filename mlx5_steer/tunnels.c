@@ -317,6 +317,23 @@ void steer_forget_netdev(struct net_device *dev, bool remove)
 }
 
 /*
+ * A tunnel's record keeps its device's name from the last event, and a
+ * wg-inline device is renamed only while down (no event follows until it
+ * is up again): diagnose shows the new name at once. Rules and the outer
+ * netdev take their names from the plan, which the caller kicks.
+ */
+void steer_netdev_renamed(struct net_device *dev)
+{
+	struct steer_tunnel *t;
+
+	ASSERT_RTNL();
+	lockdep_assert_held(&steer_lock);
+	list_for_each_entry(t, &steer_tunnels, list)
+		if (t->info.ifindex == dev->ifindex && t->info.net == dev_net(dev))
+			strscpy(t->info.ifname, dev->name, sizeof(t->info.ifname));
+}
+
+/*
  * @net is being dismantled: its tunnels are about to be removed, and
  * their records must not outlive it. Rules on netdevs of other
  * namespaces are removed now.

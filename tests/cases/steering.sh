@@ -10,6 +10,10 @@
 #    counters and the tunnel's per-CPU counters put RX and TX on CPU 1;
 #  - b roams to another port: the outer rule follows; the allowed IPs
 #    change: the inner rules follow; the core moves to 0: so do the rules;
+#  - our listen port changes: so does the rule; under a wg-quick full
+#    tunnel's policy rule the rule is on the netdev the tunnel's fwmark
+#    routes to, and follows a fwmark change; a renamed device is
+#    diagnosed by its new name;
 #  - devlink reload of the outer NIC drops the rules: health reports it
 #    and the rules are back; an injected insertion failure is reported
 #    and retried; dry-run installs nothing and shows the plan; a tunnel
@@ -176,6 +180,50 @@ expect_eq "XPS: CPU 0 (ours) and CPU 1 (as found) on tx-0" "$(xps a oa 0)" "$xps
 expect_eq "XPS: tx-1 as found" "$(xps a oa 1)" "$xps1"
 check "core 1 again" n a "$WGAFF" assign wga peer "$(pubkey b)" core 1
 eventually "outer rule back on queue 1" has_rule a oa "Src port: 51821" 1
+
+# ---- the outer rule is the socket's: its port, and the route its marked
+# packets take. A wg-quick full tunnel: unmarked packets to b enter the
+# tunnel itself (table 51820), the tunnel's own (fwmark) leave by oa.
+check "a moves to port 51830" n a "$WGAFF" set wga listen-port 51830
+check "b hears from a's new port" n a ping -c 2 -W 3 -i 0.3 10.9.0.2
+eventually "outer rule follows our port" has_rule a oa "Src port: 51821 Dest port: 51830" 1
+expect_eq "still one outer rule" "$(nrules a oa)" 1
+check "a back on port 51820" n a "$WGAFF" set wga listen-port 51820
+check "b hears from 51820" n a ping -c 2 -W 3 -i 0.3 10.9.0.2
+eventually "outer rule back on our port 51820" has_rule a oa "Src port: 51821 Dest port: 51820" 1
+n a ip route add 192.0.2.2/32 dev wga table 51820
+n a ip rule add not fwmark 51820 table 51820 priority 100
+check "fwmark 51820" n a "$WGAFF" set wga fwmark 51820
+check "the tunnel works under the full-tunnel rules" n a ping -c 2 -W 3 -i 0.3 10.9.0.2
+sleep 1.5	# a periodic check (1 s) has replanned
+check "marked route: the outer rule stays on oa" has_rule a oa "Src port: 51821 Dest port: 51820" 1
+[ $have_devlink = 0 ] || expect_eq "marked route: diagnose: netdev" "$(diag_field wga netdev)" oa
+check "fwmark 0: the socket's packets would enter the tunnel" n a "$WGAFF" set wga fwmark 0
+eventually "unmarked: no outer rule on oa" no_rules a oa
+if [ $have_devlink = 1 ]; then
+	err=$(diag_field wga error)
+	case $err in "wga: no ntuple"*) echo "ok: unmarked: diagnose: $err" ;;
+	*) die "unmarked: diagnose error: $err" ;; esac
+fi
+check "fwmark 51820 again" n a "$WGAFF" set wga fwmark 51820
+eventually "marked again: the outer rule is back on oa" has_rule a oa "Src port: 51821 Dest port: 51820" 1
+n a ip rule del priority 100
+n a ip route del 192.0.2.2/32 dev wga table 51820
+check "fwmark 0 without the rules" n a "$WGAFF" set wga fwmark 0
+check "the tunnel works" n a ping -c 2 -W 3 -i 0.3 10.9.0.2
+[ $have_devlink = 0 ] || eventually "health healthy again" healthy
+# Renamed (only while down), the device is diagnosed by its new name.
+if [ $have_devlink = 1 ]; then
+	n a ip link set wga down
+	n a ip link set wga name wgr
+	eventually "diagnose: the renamed device" diag_field wgr state
+	expect_eq "diagnose: wgr is down: inactive" "$(diag_field wgr state)" inactive
+	n a ip link set wgr name wga
+	n a ip link set wga up
+	n a ip route add 10.20.0.0/24 dev wga
+	eventually "up again: the rules are back" has_rule a oa "Src port: 51821 Dest port: 51820" 1
+	expect_eq "diagnose: wga active" "$(diag_field wga state)" active
+fi
 
 # ---- lost rules, refused rules
 bus_oa=$(n a ethtool -i oa | awk '/bus-info/ { print $2 }')
