@@ -367,6 +367,14 @@ def verdict(met):
     return "met" if met else "**not met** (see below and the testbed's limits)"
 
 
+def ratio_range(num, den):
+    """The ratio's extremes over the runs of two stats (median, min,
+    max, n): how far a verdict on the medians is from the noise."""
+    if den[1] <= 0 or num[3] < 2:
+        return ""
+    return f" ({num[1] / den[2]:.2f}–{num[2] / den[1]:.2f}x over the runs)"
+
+
 def targets(b, load, frac, tpoints):
     out = []
     stock = load.get("stock")
@@ -374,7 +382,7 @@ def targets(b, load, frac, tpoints):
         if stock and v in load and stock[0] > 0:
             r = load[v][0] / stock[0]
             out.append([f"{LABEL[v]}: CPU per Gbit ≤ 0.5x stock at equal load",
-                        f"{r:.2f}x", verdict(r <= 0.5)])
+                        f"{r:.2f}x{ratio_range(load[v], stock)}", verdict(r <= 0.5)])
     for v in ("inline-handoff", "inline-steer"):
         base = b.stat(b.select("tunnels", v, tunnels=1), mbps)
         for n in tpoints:
@@ -390,7 +398,7 @@ def targets(b, load, frac, tpoints):
     pa = b.stat(b.select("tunnels", "parallel", tunnels=1), mbps)
     if st and pa:
         out.append(["one elephant flow: parallel ≥ stock's single tunnel",
-                    f"{pa[0]:.1f} vs {st[0]:.1f} Mbit/s",
+                    f"{pa[0]:.1f} vs {st[0]:.1f} Mbit/s{ratio_range(pa, st)}",
                     verdict(pa[0] >= st[0])])
     for v in ("inline-handoff", "inline-steer"):
         if v in frac:
@@ -441,7 +449,10 @@ METHOD = """## Method
 - The guest runs under TCG (software CPU emulation) on a 2-core host:
   absolute numbers are about 100x below hardware. Only ratios within one
   run mean anything, and repeated runs vary by tens of percent on a
-  shared host (see the spread columns).
+  shared host (see the spread columns). Verdicts are on the medians;
+  where a ratio's range over the runs (the targets table) spans the
+  target, this testbed cannot tell met from not met, and two runs of
+  `make bench` may disagree.
 - All four roles share the guest's vCPUs. On 2 vCPUs the traffic
   generators use as much CPU as the gateways, so a second tunnel never
   gets a core of its own: multi-tunnel *scaling* cannot be shown here,
