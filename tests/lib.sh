@@ -303,7 +303,11 @@ iperf_check() {
 	# sum_received is what the server counted, reported back at the end.
 	m=$(echo "$out" | python3 -c '
 import json, sys
-s = json.load(sys.stdin)["end"]["sum_received"]
+r = json.load(sys.stdin)
+s = r.get("end", {}).get("sum_received")
+if s is None:
+    print("no result (%s)" % r.get("error", "iperf3 reported no error"))
+    sys.exit(1)
 mbit = round(s["bits_per_second"] / 1e6, 1)
 if "lost_percent" not in s:
     print(mbit)

@@ -132,6 +132,11 @@ sleep 0.5
 n b ip link set wgb up
 n a ip link set wga up
 wait || true
+# The one-off server may still hold its test (its client saw the link go
+# down); the next one could not bind beside it and the client would talk
+# to the stale one.
+pkill -x iperf3 || true
+for _ in $(seq 50); do pgrep -x iperf3 >/dev/null || break; sleep 0.1; done
 check "traffic resumes after down/up" n a ping -c 3 -W 3 -i 0.5 10.9.0.2
 iperf_check "iperf3 after down/up" b a 10.9.0.2
 
