@@ -8,7 +8,6 @@
 # per-gateway placement (per-queue packets, softirqs, busy CPUs, hand-offs,
 # none with steering on); a config naming a netdev that does not exist
 # fails with a message; teardown.sh leaves nothing behind.
-# kernels: 6.1
 # timeout: 240
 . "$WGI_ROOT/tests/lib.sh"
 [ "$(nproc)" -ge 2 ] || die "needs 2 vCPUs"
