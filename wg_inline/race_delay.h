@@ -16,10 +16,20 @@ enum wgi_race_point {
 	__WGI_RACE_MAX
 };
 
+/*
+ * wgi_race_landed() marks that the race a point widens really happened
+ * (read back as the race_*_landed parameters), so that a test can tell
+ * it exercised the window instead of hoping it did.
+ */
 #ifdef WGI_DEBUG
 void wgi_race_delay(enum wgi_race_point point);
+void wgi_race_landed(enum wgi_race_point point);
 #else
 static inline void wgi_race_delay(enum wgi_race_point point)
+{
+}
+
+static inline void wgi_race_landed(enum wgi_race_point point)
 {
 }
 #endif

@@ -294,8 +294,10 @@ void wgi_send_recheck_session(struct wgi_peer *peer, struct wgi_keypair *kp)
 	struct wgi_keypair *now;
 
 	now = rcu_dereference_bh(peer->keypairs.current_keypair);
-	if (now && now != kp)
+	if (now && now != kp) {
+		wgi_race_landed(WGI_RACE_STAGE);
 		wgi_send_flush_staged(peer);
+	}
 }
 
 void wgi_send_data_packets(struct wgi_peer *peer, struct sk_buff_head *packets)
