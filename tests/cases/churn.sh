@@ -61,7 +61,9 @@ flowed() {
 }
 n b iperf3 -s -1 -D -B 10.9.0.2 >/dev/null
 sleep 0.3
-n a iperf3 -c 10.9.0.2 -u -b 20M -t 120 >/run/iperf-churn.log 2>&1 &
+# It must outlast both churn phases (killed after them): ~60 s here, over
+# 120 s under the debug kernel; the test's own timeout bounds it.
+n a iperf3 -c 10.9.0.2 -u -b 20M -t $((360 * ${WGI_TIMEOUT_SCALE:-1})) >/run/iperf-churn.log 2>&1 &
 ipf=$!
 sleep 1
 t0=$(date +%s) rx0=$(rxb)

@@ -4,7 +4,7 @@
 # traffic keeps the tunnel up (the far end learns the new port) and closes
 # the old one; replies leave from the local address the peer reached us
 # on, and when that address goes away we fall back to another one.
-# timeout: 240
+# timeout: 400
 . "$WGI_ROOT/tests/lib.sh"
 load_wg_inline
 veth_pair a b

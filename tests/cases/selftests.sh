@@ -4,7 +4,7 @@
 # makes one check fail, so this test sees the runner can fail, in the
 # first suite and in a later one). The
 # default module has neither the self-tests nor the parameter.
-# timeout: 60
+# timeout: 150
 . "$WGI_ROOT/tests/lib.sh"
 [ -f "$WGI_DEBUG_KO" ] || die "debug module not built: $WGI_DEBUG_KO"
 

@@ -17,7 +17,7 @@
 #    device keeps its mode but not the LAN list of the old one; deleting
 #    the device frees it all.
 # kernels: 6.1
-# timeout: 180
+# timeout: 300
 . "$WGI_ROOT/tests/lib.sh"
 T=$WGI_ROOT/tests/netlink
 LISTENER=$WGI_BUILD/fixtures/event_listener.ko

@@ -21,7 +21,7 @@
 #  - a LAN netdev moved to another namespace takes no rule of ours along;
 #  - steering off and rmmod mlx5_steer leave no rule of ours (the
 #    operator's own rule stays), XPS as found.
-# timeout: 300
+# timeout: 600
 . "$WGI_ROOT/tests/lib.sh"
 [ "$(nproc)" -ge 2 ] || die "needs 2 vCPUs"
 FN=$WGI_ROOT/tests/fakenic

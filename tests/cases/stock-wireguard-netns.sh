@@ -1,6 +1,6 @@
 # Guest networking works: stock wireguard.ko between two netns carries
 # ping (v4 and v6 inner) and an iperf3 TCP flow.
-# timeout: 90
+# timeout: 180
 . "$WGI_ROOT/tests/lib.sh"
 modprobe wireguard
 veth_pair a b

@@ -8,7 +8,7 @@
 # Now: no response leaves, the far end never completes a handshake, and
 # every peer and keypair created is destroyed.
 # kernels: 6.1
-# timeout: 120
+# timeout: 240
 . "$WGI_ROOT/tests/lib.sh"
 
 [ -f "$WGI_DEBUG_KO" ] || die "debug module not built: $WGI_DEBUG_KO"

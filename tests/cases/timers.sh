@@ -3,7 +3,7 @@
 # passive and persistent keepalives, retransmits every REKEY_TIMEOUT and
 # giving up after REKEY_ATTEMPT_TIME, keys zeroed after 3*REJECT_AFTER_TIME.
 # The default module must not have the parameter at all.
-# timeout: 150
+# timeout: 300
 . "$WGI_ROOT/tests/lib.sh"
 
 S=30	# time_scale: 120 s -> 4 s, 5 s -> 1/6 s, 540 s -> 18 s
