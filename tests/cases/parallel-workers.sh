@@ -127,7 +127,9 @@ python3 - /run/iperf-udp.json <<'EOF' || die "UDP through the parallel mode lost
 import json, sys
 s = json.load(open(sys.argv[1]))["end"]["sum"]
 print("UDP: %d packets, %d lost, %d out of order" % (s["packets"], s["lost_packets"], s.get("out_of_order", 0)))
-sys.exit(0 if s["lost_packets"] == 0 and s.get("out_of_order", 0) == 0 and s["packets"] > 1000 else 1)
+# Enough packets to judge order; how many the sender manages in 3 s
+# depends on the host (587 under the debug kernel on a busy one).
+sys.exit(0 if s["lost_packets"] == 0 and s.get("out_of_order", 0) == 0 and s["packets"] >= 200 else 1)
 EOF
 echo "ok: UDP complete and in order"
 
