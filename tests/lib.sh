@@ -235,6 +235,8 @@ drop_handshakes() {
 			match ip protocol 17 0xff match u8 $t 0xff at 28 action drop
 	done
 }
+# pass_handshakes NS: undo drop_handshakes.
+pass_handshakes() { n "$1" tc qdisc del dev veth0 root; }
 
 obj_count() { awk -v k="$1" '$1 == k { print $2 }' "$DBG/objects"; }
 drop_count() { awk -v d="$1" -v r="$2" '$1 == d && $2 == r { print $3 }' "$DBG/drops"; }
