@@ -4,6 +4,7 @@
 # traffic. Each kind is dropped and counted by reason, fresh reordered
 # messages are accepted exactly once, the tunnel keeps working, nothing
 # leaks.
+# kernels: 6.1
 # timeout: 150
 . "$WGI_ROOT/tests/lib.sh"
 FUZZ=$WGI_ROOT/tests/hostile/fuzz_udp.py

@@ -5,6 +5,7 @@
 # the real peer, using the cookie it is sent, can still handshake.
 # Before that, a trickle of forged initiations claiming the real peer's
 # address (mac1 only, no load) must not ratelimit that peer out.
+# kernels: 6.1
 # timeout: 200
 . "$WGI_ROOT/tests/lib.sh"
 load_wg_inline
