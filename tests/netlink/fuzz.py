@@ -1,11 +1,10 @@
 #!/usr/bin/env python3
-# usage: fuzz.py SEED REQUESTS MODEL_DEV CHAOS_DEV NCPUS [both|model|chaos]
+# usage: fuzz.py SEED REQUESTS MODEL_DEV CHAOS_DEV NCPUS model|chaos
 # A netlink fuzzer for both generic netlink families (netlink-fuzz.sh).
 #
-# Two streams, interleaved in one process (both, the default), or one of
-# them alone (model, chaos): netlink-fuzz.sh runs the two in parallel
-# processes, so that requests to the two devices also race in the kernel
-# and the run uses both of the guest's CPUs.
+# Two streams, one per process (the last argument): netlink-fuzz.sh runs
+# both at once, so that requests to the two devices also race in the
+# kernel and the run uses both of the guest's CPUs.
 #  - on CHAOS_DEV, random and mutated requests of every command of both
 #    families: valid requests with bytes flipped, attributes retyped,
 #    resized, duplicated, dropped or nested deeper, messages truncated,
@@ -28,10 +27,9 @@ from genl import *
 
 seed, total, mdev, cdev, ncpus = (int(sys.argv[1]), int(sys.argv[2]),
                                   sys.argv[3], sys.argv[4], int(sys.argv[5]))
-part = sys.argv[6] if len(sys.argv) > 6 else 'both'
-if part not in ('both', 'model', 'chaos'):
-    sys.exit('fuzz.py: part must be both, model or chaos, not %r' % part)
-MODEL_SHARE = {'both': 0.3, 'model': 1.0, 'chaos': 0.0}[part]
+part = sys.argv[6] if len(sys.argv) > 6 else ''
+if part not in ('model', 'chaos'):
+    sys.exit('fuzz.py: the stream must be model or chaos, not %r' % part)
 rnd = random.Random(seed)
 WGAFF = os.environ.get('WGAFF', 'wgaff')
 CHECK_EVERY = 2000
@@ -436,10 +434,7 @@ def slow_dump(fid, cmd, attrs):
             stats['dump_msgs'] += 1
             off += (l + 3) & ~3
         for _ in range(3):   # change things between the parts of the dump
-            if rnd.random() < MODEL_SHARE:
-                model_step()
-            else:
-                chaos_step_nodump()
+            chaos_step_nodump()
     s.close()
 
 
@@ -454,18 +449,16 @@ def chaos_step_nodump():
 
 
 start = time.time()
+step = model_step if part == 'model' else chaos_step
 while stats['requests'] < total:
-    if rnd.random() < MODEL_SHARE:
-        model_step()
-    else:
-        chaos_step()
-    if MODEL_SHARE and stats['model_checks'] * CHECK_EVERY < stats['requests']:
+    step()
+    if part == 'model' and stats['model_checks'] * CHECK_EVERY < stats['requests']:
         check_model()
-if MODEL_SHARE:
+if part == 'model':
     check_model()
 stats['seconds'] = round(time.time() - start, 1)
 print('fuzz: seed %d %s: %s' % (seed, part, ' '.join('%s=%s' % kv for kv in stats.items())))
-if MODEL_SHARE:
+if part == 'model':
     print('model: %d peers, %d prefixes, key %s' % (len(model.peers), len(model.aips),
                                                      'set' if model.priv else 'none'))
 sys.exit(1 if failures else 0)
