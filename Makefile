@@ -81,7 +81,7 @@ tools-check: tools
 
 check: deps harness-selftest hil-lint build-test-kernels tools tools-check install-test
 	@rm -rf $(TOP)/results
-	$(RUN) -o $(TOP)/results $(TESTS)
+	WGI_JOBS=$${WGI_JOBS:-auto} $(RUN) -o $(TOP)/results $(TESTS)
 	tests/bench/run.sh --quick
 
 # TESTS= narrows it as for check.

@@ -32,6 +32,11 @@
 # "yes": one per host CPU), the way a shared CI machine is busy: tests
 # must pass that way too (their timeouts and assertions must not depend
 # on the host's speed).
+# WGI_JOBS=N boots up to N guests at once (default 1; auto: one per host
+# CPU, as memory allows; make check uses auto), longest tests (by their
+# timeout header) first; each prints its line when it ends.
+# A guest beside a guest is the load WGI_HOST_LOAD makes: no test may
+# depend on the host's speed, so the results are the same.
 # Any kernel warning/BUG/Oops in the guest's log fails the test.
 set -uo pipefail
 
@@ -63,8 +68,21 @@ explicit_k=${#krels[@]}
 
 # An emulator fault (klog.sh stale-int3) reruns its test once; more than
 # this many in one run fails them, as the emulator is then not trustworthy.
+# Parallel jobs share that budget: a rerun takes a slot, a folder under
+# $rerun_slots (mkdir is atomic), and records its test in it.
 max_reruns=${WGI_MAX_RERUNS:-2}
-reruns=0 rerun_list=()
+jobs=${WGI_JOBS:-1}
+if [ "$jobs" = auto ]; then
+	# One guest per host CPU (a guest keeps about one busy on average,
+	# measured), as many as the available memory holds.
+	mem_mib=$(awk '/^MemAvailable:/ { print int($2 / 1024) }' /proc/meminfo)
+	jobs=$((mem_mib / (${WGI_MEM:-2048} + 512)))
+	[ "$jobs" -le "$(nproc)" ] || jobs=$(nproc)
+	[ "$jobs" -ge 1 ] || jobs=1
+fi
+case $jobs in
+'' | 0 | *[!0-9]*) echo "run.sh: WGI_JOBS must be a positive number or auto" >&2; exit 2 ;;
+esac
 
 qemu_accel() {
 	# KVM here is paravirtual and hangs Debian's kernel at boot; use it
@@ -156,10 +174,22 @@ boot_test() {
 	fi
 }
 
+# take_rerun_slot WHAT: claims one of the max_reruns reruns for WHAT.
+take_rerun_slot() {
+	local i
+	for ((i = 1; i <= max_reruns; i++)); do
+		if mkdir "$rerun_slots/$i" 2>/dev/null; then
+			echo "$1" >"$rerun_slots/$i/test"
+			return 0
+		fi
+	done
+	return 1
+}
+
 # run_one REL TEST -> prints one result line, returns 0 pass, 1 fail, 2 skip
 run_one() {
 	local rel=$1 test=$2 name dir tmo expect verdict why rc qrc kbad klog
-	local secs rerun= fault=
+	local secs rerun='' fault='' out
 	name=$(basename "$test" .sh)
 	dir=$results/$rel/$name
 	tmo=$(header "$test" timeout)
@@ -169,9 +199,7 @@ run_one() {
 	# A breakpoint the vCPU ran although memory no longer held it is the
 	# emulator's fault, not the test's: keep that boot's logs, boot again.
 	if [ "$kbad" = 1 ] && fault=$("$here/klog.sh" stale-int3 "$klog"); then
-		if [ "$reruns" -lt "$max_reruns" ]; then
-			reruns=$((reruns + 1))
-			rerun_list+=("$rel/$name")
+		if take_rerun_slot "$rel/$name"; then
 			rm -rf "$dir.emulator-fault"
 			mv "$dir" "$dir.emulator-fault"
 			rerun=" [rerun: first boot hit a stale int3 at $fault; logs in $name.emulator-fault/]"
@@ -214,13 +242,15 @@ run_one() {
 		esac ;;
 	esac
 	why=$why$rerun
-	printf '%-4s %-8s %-40s %4ss %s\n' "$verdict" "$(echo "$rel" | cut -d. -f1,2)" "$name" "$secs" "$why"
-	echo "$verdict $rel $name $secs $why" >>"$results/summary.txt"
+	# One write per result, so that parallel jobs' lines do not mix.
+	out=$(printf '%-4s %-8s %-40s %4ss %s' "$verdict" "$(echo "$rel" | cut -d. -f1,2)" "$name" "$secs" "$why")
 	if [ "$verdict" = FAIL ] && [ -z "${CI_QUIET:-}" ]; then
-		echo "---- last lines of $dir/output.log:"
-		tail -n 15 "$dir/output.log" 2>/dev/null | sed 's/^/    /'
-		echo "----"
+		out+=$'\n'"---- last lines of $dir/output.log:"$'\n'
+		out+=$(tail -n 15 "$dir/output.log" 2>/dev/null | sed 's/^/    /')
+		out+=$'\n'"----"
 	fi
+	echo "$out"
+	echo "$verdict $rel $name $secs $why" >>"$results/summary.txt"
 	case $verdict in PASS) return 0 ;; SKIP) return 2 ;; *) return 1 ;; esac
 }
 
@@ -240,24 +270,68 @@ start_host_load() {
 	echo "host load: $n busy loops beside the guest"
 }
 
+# The (kernel, test) pairs to run, in order: as given, or with more than
+# one job the longest first, so that the last to end is a short one.
+plan=() once=()
+for rel in "${krels[@]}"; do
+	for t in "$@"; do
+		if runs_on "$rel" "$t"; then
+			tmo=$(header "$t" timeout)
+			plan+=("${tmo:-120} $rel $t")
+		else
+			once+=("$(basename "$t" .sh) (not on $(echo "$rel" | cut -d. -f1,2))")
+		fi
+	done
+done
+if [ "$jobs" -gt 1 ]; then
+	mapfile -t plan < <(printf '%s\n' "${plan[@]}" | sort -s -k1,1nr)
+fi
+
 hogs=()
 start_host_load
 mkdir -p "$results"
-pass=0 fail=0 skip=0 skipped=() once=()
+rerun_slots=$results/.reruns
+rm -rf "$rerun_slots"
+mkdir -p "$rerun_slots"
+# Parallel jobs would race to build the same initramfs: build each first.
 for rel in "${krels[@]}"; do
-	for t in "$@"; do
-		if ! runs_on "$rel" "$t"; then
-			once+=("$(basename "$t" .sh) (not on $(echo "$rel" | cut -d. -f1,2))")
-			continue
-		fi
-		run_one "$rel" "$t"
-		case $? in
-		0) pass=$((pass + 1)) ;;
-		2) skip=$((skip + 1)) skipped+=("$rel/$(basename "$t" .sh)") ;;
-		*) fail=$((fail + 1)) ;;
-		esac
-	done
+	"$here/initramfs.sh" "$rel" >/dev/null || exit 1
 done
+
+pass=0 fail=0 skip=0 skipped=() running=0
+declare -A job_of
+# reap: waits for one test's job to end and counts its result.
+reap() {
+	local pid rc=0
+	wait -n -p pid "${!job_of[@]}" || rc=$?
+	running=$((running - 1))
+	case $rc in
+	0) pass=$((pass + 1)) ;;
+	2) skip=$((skip + 1)) skipped+=("${job_of[$pid]}") ;;
+	*) fail=$((fail + 1)) ;;
+	esac
+	unset "job_of[$pid]"
+}
+for p in "${plan[@]}"; do
+	read -r _ rel t <<<"$p"
+	while [ "$running" -ge "$jobs" ]; do
+		reap
+	done
+	run_one "$rel" "$t" &
+	job_of[$!]="$rel/$(basename "$t" .sh)"
+	running=$((running + 1))
+done
+while [ "$running" -gt 0 ]; do
+	reap
+done
+
+reruns=0 rerun_list=()
+for d in "$rerun_slots"/*/; do
+	[ -f "$d/test" ] || continue
+	reruns=$((reruns + 1))
+	rerun_list+=("$(cat "$d/test")")
+done
+rm -rf "$rerun_slots"
 [ ${#once[@]} -gt 0 ] && echo "limited by their kernels: header: ${once[*]}"
 [ $skip -gt 0 ] && echo "skipped (missing hardware feature): ${skipped[*]}"
 [ $reruns -gt 0 ] && echo "rerun after an emulator fault (stale int3): ${rerun_list[*]}"
