@@ -283,7 +283,7 @@ for rel in "${krels[@]}"; do
 		fi
 	done
 done
-if [ "$jobs" -gt 1 ]; then
+if [ "$jobs" -gt 1 ] && [ ${#plan[@]} -gt 1 ]; then
 	mapfile -t plan < <(printf '%s\n' "${plan[@]}" | sort -s -k1,1nr)
 fi
 
