@@ -17,6 +17,7 @@ results=${WGI_DEBUG_RESULTS:-$top/results-debug}
 
 rel=$("$here/debug-kernel.sh" build)
 echo "== check-debug on $rel"
+mkdir -p "$build"
 cc -O2 -Wall -Wextra -Werror -o "$build/hold_timestamp" "$here/hold_timestamp.c"
 for variant in "" -debug; do
 	log=$build/build-$rel$variant.log
