@@ -24,14 +24,16 @@ genkeys a
 genkeys b
 tunnel_pair wgi wgi 4 no
 n b ip link set wgb down
-# b records which of the numbered packets arrive once it is back up.
+# b records which of the numbered packets arrive once it is back up
+# (within 20 s, the handshake retries included; slow kernels scale it).
 n b python3 -c '
-import socket, time
+import os, socket, time
+scale = int(os.environ.get("WGI_TIMEOUT_SCALE") or 1)
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("0.0.0.0", 9))
 open("/run/staged.ready", "w").close()
-s.settimeout(0.5)
-got, end = [], time.monotonic() + 20
+s.settimeout(0.5 * scale)
+got, end = [], time.monotonic() + 20 * scale
 while time.monotonic() < end:
     try:
         got.append(int(s.recv(2048).split()[1]))
@@ -40,7 +42,7 @@ while time.monotonic() < end:
             break
 print(" ".join(map(str, got)))' >/run/staged.got &
 rcv=$!
-wait_for_file /run/staged.ready 50 "the staged-packet receiver did not start"
+wait_for_file /run/staged.ready $((50 * ${WGI_TIMEOUT_SCALE:-1})) "the staged-packet receiver did not start"
 before=$(drop_count wga tx_staged_overflow)
 # A UDP burst: ping's small send buffer would throttle it while its
 # packets sit staged.
