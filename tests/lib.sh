@@ -105,6 +105,18 @@ n() {
 	ip netns exec "$ns" "$@"
 }
 
+# has_link NS DEV: whether netns NS ("-": this one) has a link named DEV.
+# It reads the whole list: asked for a missing device by name, the kernel
+# first runs modprobe for that name (twice), which takes seconds under TCG
+# on a busy host (a test timed out in one).
+has_link() {
+	local ns=() names
+	[ "$1" = - ] || ns=(-n "$1")
+	names=$(ip "${ns[@]}" -o link show | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }') ||
+		return 1
+	grep -qxF "$2" <<<"$names"
+}
+
 # veth_pair NS1 NS2: two namespaces joined by veth, 192.0.2.1/24 and
 # 2001:db8::1/64 in NS1, .2 / ::2 in NS2 (documentation ranges, local only).
 veth_pair() {

@@ -112,5 +112,5 @@ n a ip link del wgr
 n a ip link del wgr2
 
 check "wg-quick down" n a wg-quick down wga
-ip -n a link show wga 2>/dev/null && die "wga still exists after wg-quick down"
+has_link a wga && die "wga still exists after wg-quick down"
 rmmod wg_inline

@@ -104,5 +104,5 @@ n c "$WGAFF" show wga | grep -q "latest handshake" || die "wgaff cannot see the 
 # Deleting the creating netns takes the device with it.
 ip netns del a
 sleep 2
-n c ip link show wga 2>/dev/null && die "device outlived its creating netns"
+has_link c wga && die "device outlived its creating netns"
 echo "ok: device removed with its creating netns"
