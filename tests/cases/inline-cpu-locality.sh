@@ -17,6 +17,26 @@ delta() {
 		{ de = $2 - e[$1]; dd = $3 - d[$1]; if (de || dd) print $1, de, dd }'
 }
 
+# on_cpu SIDE CPU DELTA: all 100 pings and their 100 replies were sealed
+# and opened on CPU (nothing else carries data here), and at most 2
+# messages elsewhere: the protocol's own, from its timers and handshake
+# worker, such as a keepalive 10 s after the last reply or the one that
+# confirms a rekey (a slow debug kernel spends that long between rounds;
+# one was seen on CPU 0 during CPU 1's round).
+on_cpu() {
+	local side=$1 cpu=$2 delta=$3 c e d stray=0 here=0
+	while read -r c e d; do
+		if [ "$c" = "$cpu" ]; then
+			[ "$e" -ge 100 ] && [ "$d" -ge 100 ] && here=1
+		else
+			stray=$((stray + e + d))
+		fi
+	done <<<"$delta"
+	[ "$here" = 1 ] ||
+		die "$side: expected >=100 encrypted and decrypted on CPU $cpu, got '$delta'"
+	[ "$stray" -le 2 ] || die "$side's crypto ran on several CPUs: $delta"
+}
+
 for cpu in $(seq 0 $(($(nproc) - 1))); do
 	snap wga "$(pubkey b)" /run/a.snap
 	snap wgb "$(pubkey a)" /run/b.snap
@@ -25,13 +45,7 @@ for cpu in $(seq 0 $(($(nproc) - 1))); do
 	da=$(delta wga "$(pubkey b)" /run/a.snap)
 	db=$(delta wgb "$(pubkey a)" /run/b.snap)
 	echo "CPU $cpu: sender side (cpu enc dec): $da | far side: $db"
-	[ "$(echo "$da" | wc -l)" = 1 ] || die "sender's crypto ran on several CPUs: $da"
-	[ "$(echo "$db" | wc -l)" = 1 ] || die "far end's crypto ran on several CPUs: $db"
-	read -r c e d <<<"$da"
-	[ "$c" = "$cpu" ] && [ "$e" -ge 100 ] && [ "$d" -ge 100 ] ||
-		die "sender: expected >=100 encrypted and decrypted on CPU $cpu, got '$da'"
-	read -r c e d <<<"$db"
-	[ "$c" = "$cpu" ] && [ "$e" -ge 100 ] && [ "$d" -ge 100 ] ||
-		die "far end: expected >=100 decrypted and encrypted on CPU $cpu, got '$db'"
+	on_cpu sender "$cpu" "$da"
+	on_cpu "far end" "$cpu" "$db"
 	echo "ok: tunnel crypto on CPU $cpu only, both ends"
 done
