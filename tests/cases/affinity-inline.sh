@@ -10,7 +10,7 @@
 #    hand-off);
 #  - the assigned core goes offline under traffic: traffic goes on, show
 #    says "fallback"; back online, the work returns to the core.
-# timeout: 400
+# timeout: 420
 . "$WGI_ROOT/tests/lib.sh"
 [ "$(nproc)" -ge 2 ] || die "needs 2 vCPUs"
 load_wg_inline

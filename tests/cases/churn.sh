@@ -5,7 +5,7 @@
 # traffic. Traffic keeps getting through during the churn, no warning, no
 # leaked peer or keypair, and traffic resumes once the configuration is back.
 # kernels: 6.1
-# timeout: 360
+# timeout: 680
 . "$WGI_ROOT/tests/lib.sh"
 load_wg_inline
 veth_pair a b

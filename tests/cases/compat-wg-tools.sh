@@ -1,6 +1,6 @@
 # compat=1: unmodified wg (set/show/showconf/syncconf) and wg-quick drive
 # wg_inline.ko, and `wg showconf` round-trips the configuration exactly.
-# timeout: 150
+# timeout: 220
 . "$WGI_ROOT/tests/lib.sh"
 load_wg_inline compat=1
 grep -q '^wireguard ' /proc/modules && die "stock wireguard must not be loaded here"

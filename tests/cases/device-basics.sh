@@ -3,7 +3,7 @@
 # session exists and flow once the handshake completes; threaded NAPI
 # carries traffic; the device can move to another netns while its UDP
 # socket stays where it was created.
-# timeout: 180
+# timeout: 260
 . "$WGI_ROOT/tests/lib.sh"
 load_wg_inline
 veth_pair a b

@@ -2,7 +2,7 @@
 # are copied out (ECT stays ECT) but the DSCP is not leaked, and a CE mark
 # set on the outer header on the way (tc pedit) reaches the inner packet
 # (RFC 6040 decapsulation), so ECN-capable flows see the congestion.
-# timeout: 200
+# timeout: 220
 . "$WGI_ROOT/tests/lib.sh"
 load_wg_inline
 veth_pair a b

@@ -22,7 +22,7 @@
 #  - devlink reload drops every rule and resets RSS, the netdev stays
 #    (skipped where the kernel has no devlink);
 #  - rmmod with pairs left deletes them.
-# timeout: 480
+# timeout: 520
 . "$WGI_ROOT/tests/lib.sh"
 [ "$(nproc)" -ge 2 ] || die "needs 2 vCPUs"
 FN=$WGI_ROOT/tests/fakenic

@@ -5,7 +5,7 @@
 # messages are accepted exactly once, the tunnel keeps working, nothing
 # leaks.
 # kernels: 6.1
-# timeout: 150
+# timeout: 370
 . "$WGI_ROOT/tests/lib.sh"
 FUZZ=$WGI_ROOT/tests/hostile/fuzz_udp.py
 # Total hostile datagrams, split over two senders (two vCPUs).

@@ -5,7 +5,7 @@
 # no mark, whatever the outer one had (before the fix it inherited it, so
 # a connmark restored on the outer packet steered the inner one's reverse
 # path check and routing). Marks are read with tc's fw classifier.
-# timeout: 120
+# timeout: 180
 . "$WGI_ROOT/tests/lib.sh"
 
 FWMARK=51820		# 0xca6c, wg-quick's

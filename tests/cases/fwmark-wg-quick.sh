@@ -9,7 +9,7 @@
 #   flow's conntrack mark onto the incoming outer packets; a decrypted
 #   packet that kept it would be reverse-path checked against the main
 #   table, whose default route leaves through veth0, and dropped).
-# timeout: 120
+# timeout: 200
 . "$WGI_ROOT/tests/lib.sh"
 command -v nft >/dev/null || die "nft is not installed (make deps)"
 load_wg_inline compat=1

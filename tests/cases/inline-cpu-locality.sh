@@ -2,7 +2,7 @@
 # traffic: with the sender pinned to one CPU, the per-CPU counters show
 # the sender's encryption and the far end's decryption (and the reply's
 # way back) on exactly that CPU, for each CPU in turn.
-# timeout: 120
+# timeout: 140
 . "$WGI_ROOT/tests/lib.sh"
 load_wg_inline
 veth_pair a b

@@ -3,7 +3,7 @@
 # with and without a preshared key, and iperf3 TCP and UDP both ways;
 # then, wg-inline's tunnels in the parallel mode, two of those cells and
 # the iperf3 runs.
-# timeout: 420
+# timeout: 620
 . "$WGI_ROOT/tests/lib.sh"
 modprobe tun
 interop_suite go

@@ -10,7 +10,7 @@
 #    refusal (an unknown mode number) changes nothing.
 # Kernel warnings fail the test through the harness.
 # kernels: 6.1
-# timeout: 240
+# timeout: 400
 . "$WGI_ROOT/tests/lib.sh"
 [ "$(nproc)" -ge 2 ] || die "needs 2 vCPUs"
 load_wg_inline

@@ -1,7 +1,7 @@
 # Both project modules load and unload repeatedly without a kernel
 # warning; compat=1 takes the "wireguard" names and refuses to load, with
 # a clear message, while stock wireguard.ko holds them.
-# timeout: 120
+# timeout: 130
 . "$WGI_ROOT/tests/lib.sh"
 
 for i in $(seq 1 10); do

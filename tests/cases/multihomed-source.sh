@@ -5,7 +5,7 @@
 # Then a's route to b moves to veth1: a must stop using 192.0.2.1 (b
 # would drop it as spoofed on veth1) and send from veth1's own address,
 # so the tunnel keeps working and b sees a's new address.
-# timeout: 120
+# timeout: 140
 . "$WGI_ROOT/tests/lib.sh"
 load_wg_inline
 veth_pair a b

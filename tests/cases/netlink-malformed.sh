@@ -5,7 +5,7 @@
 # user namespace that does not own the device's netns, a port change on a
 # device moved away from its socket's namespace. Each is refused with an
 # extack message and leaves the device as it was.
-# timeout: 150
+# timeout: 200
 . "$WGI_ROOT/tests/lib.sh"
 T=$WGI_ROOT/tests/netlink
 genkeys a

@@ -11,7 +11,7 @@
 #  - teardown under traffic leaves no peer or keypair behind;
 #  - a device gets the mode's queues (their rescuer threads are visible)
 #    only when the mode is first asked for, and loses them with itself.
-# timeout: 240
+# timeout: 600
 . "$WGI_ROOT/tests/lib.sh"
 [ "$(nproc)" -ge 2 ] || die "needs 2 vCPUs"
 T=$WGI_ROOT/tests/netlink

@@ -6,7 +6,7 @@
 # get ICMP unreachable back; changing the private key removes the peer
 # holding the new public key and rebuilds sessions, against a stock
 # wireguard.ko peer, as responder and as initiator.
-# timeout: 240
+# timeout: 370
 . "$WGI_ROOT/tests/lib.sh"
 load_wg_inline
 modprobe wireguard

@@ -1,6 +1,6 @@
 # Wrong public key, wrong preshared key and an allowed-IPs violation: no
 # session (or the packet dropped), each counted by reason, no crash.
-# timeout: 150
+# timeout: 220
 . "$WGI_ROOT/tests/lib.sh"
 load_wg_inline
 modprobe wireguard

@@ -6,7 +6,7 @@
 # nonce at or past REJECT_AFTER_MESSAGES (2^64 - 2^13 - 1).
 # The default module must not have the parameter at all.
 # kernels: 6.1
-# timeout: 150
+# timeout: 250
 . "$WGI_ROOT/tests/lib.sh"
 
 REKEY_AFTER=1152921504606846976		# 2^60

@@ -1,7 +1,7 @@
 # Removing a peer, deleting the device and unloading the module while
 # iperf3 runs through the tunnel: no kernel warning, no leaked peer or
 # keypair (objects created == destroyed).
-# timeout: 180
+# timeout: 230
 . "$WGI_ROOT/tests/lib.sh"
 load_wg_inline
 veth_pair a b

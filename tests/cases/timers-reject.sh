@@ -5,7 +5,7 @@
 # busy guest takes seconds to start the few processes that block the
 # handshakes, which must all run well before REKEY_AFTER_TIME).
 # kernels: 6.1
-# timeout: 300
+# timeout: 320
 . "$WGI_ROOT/tests/lib.sh"
 
 S=10
