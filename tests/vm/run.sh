@@ -71,6 +71,12 @@ explicit_k=${#krels[@]}
 # Parallel jobs share that budget: a rerun takes a slot, a folder under
 # $rerun_slots (mkdir is atomic), and records its test in it.
 max_reruns=${WGI_MAX_RERUNS:-2}
+# wait -n -p (the job pool) came with bash 5.1.
+if [ "${BASH_VERSINFO[0]}" -lt 5 ] ||
+   { [ "${BASH_VERSINFO[0]}" = 5 ] && [ "${BASH_VERSINFO[1]}" -lt 1 ]; }; then
+	echo "run.sh: needs bash 5.1 or later, this is $BASH_VERSION" >&2
+	exit 2
+fi
 jobs=${WGI_JOBS:-1}
 if [ "$jobs" = auto ]; then
 	# One guest per host CPU (a guest keeps about one busy on average,
@@ -246,7 +252,7 @@ run_one() {
 	out=$(printf '%-4s %-8s %-40s %4ss %s' "$verdict" "$(echo "$rel" | cut -d. -f1,2)" "$name" "$secs" "$why")
 	if [ "$verdict" = FAIL ] && [ -z "${CI_QUIET:-}" ]; then
 		out+=$'\n'"---- last lines of $dir/output.log:"$'\n'
-		out+=$(tail -n 15 "$dir/output.log" 2>/dev/null | sed 's/^/    /')
+		out+=$(tail -n 15 "$dir/output.log" 2>/dev/null | cut -c1-200 | sed 's/^/    /')
 		out+=$'\n'"----"
 	fi
 	echo "$out"
@@ -266,15 +272,25 @@ start_host_load() {
 		(exec sh -c 'while :; do :; done') &
 		hogs+=($!)
 	done
-	trap 'kill "${hogs[@]}" 2>/dev/null' EXIT
 	echo "host load: $n busy loops beside the guest"
+}
+
+# On the way out (an error, a signal): stop the busy loops and the jobs
+# still running.
+stop_all() {
+	local pids=("${hogs[@]}" "${!job_of[@]}")
+	[ ${#pids[@]} -eq 0 ] || kill "${pids[@]}" 2>/dev/null
 }
 
 # The (kernel, test) pairs to run, in order: as given, or with more than
 # one job the longest first, so that the last to end is a short one.
 plan=() once=()
+declare -A planned
 for rel in "${krels[@]}"; do
 	for t in "$@"; do
+		# Two jobs of one test would share (and delete) one results folder.
+		[ -z "${planned[$rel/$(basename "$t")]:-}" ] || continue
+		planned[$rel/$(basename "$t")]=1
 		if runs_on "$rel" "$t"; then
 			tmo=$(header "$t" timeout)
 			plan+=("${tmo:-120} $rel $t")
@@ -288,6 +304,8 @@ if [ "$jobs" -gt 1 ] && [ ${#plan[@]} -gt 1 ]; then
 fi
 
 hogs=()
+declare -A job_of
+trap stop_all EXIT
 start_host_load
 mkdir -p "$results"
 rerun_slots=$results/.reruns
@@ -299,11 +317,21 @@ for rel in "${krels[@]}"; do
 done
 
 pass=0 fail=0 skip=0 skipped=() running=0
-declare -A job_of
-# reap: waits for one test's job to end and counts its result.
+# reap: waits for one test's job to end and counts its result. A job
+# killed by a signal while this shell was not waiting is already reaped
+# by bash: wait -n then names no pid, and the dead job is looked up.
 reap() {
-	local pid rc=0
+	local pid='' p rc=0
 	wait -n -p pid "${!job_of[@]}" || rc=$?
+	if [ -z "$pid" ]; then
+		for p in "${!job_of[@]}"; do
+			kill -0 "$p" 2>/dev/null && continue
+			pid=$p rc=0
+			wait "$p" || rc=$?
+			break
+		done
+		[ -n "$pid" ] || return 0
+	fi
 	running=$((running - 1))
 	case $rc in
 	0) pass=$((pass + 1)) ;;
