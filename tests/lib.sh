@@ -119,7 +119,8 @@ has_link() {
 		list=$(ip netns exec "$1" cat /proc/net/dev) ||
 			die "has_link: cannot read the links of netns $1"
 	fi
-	awk -F: 'NR > 2 { sub(/^ +/, "", $1); print $1 }' <<<"$list" | grep -qxF -e "$2"
+	awk -F: -v want="$2" 'NR > 2 { sub(/^ +/, "", $1); if ($1 == want) found = 1 }
+		END { exit !found }' <<<"$list"
 }
 
 # veth_pair NS1 NS2: two namespaces joined by veth, 192.0.2.1/24 and
