@@ -319,9 +319,11 @@ ping_both() {
 iperf_check() {
 	local what=$1 srv=$2 cli=$3 addr=$4 mode=${5:-tcp} args=() out m rate
 	local scale=${WGI_TIMEOUT_SCALE:-1}
-	rate=${IPERF_UDP_RATE:-20M}
-	rate=$(awk -v r="${rate%M}" -v s="$scale" 'BEGIN { printf "%gM", r / s }')
-	[ "$mode" = udp ] && args=(-u -b "$rate")
+	if [ "$mode" = udp ]; then
+		rate=${IPERF_UDP_RATE:-20M}
+		rate=$(awk -v r="${rate%M}" -v s="$scale" 'BEGIN { printf "%gM", r / s }')
+		args=(-u -b "$rate")
+	fi
 	n "$srv" iperf3 -s -1 -D -B "$addr" >/dev/null
 	sleep 0.3
 	out=$(n "$cli" iperf3 -c "$addr" -t 2 -J "${args[@]}") || die "$what: iperf3 failed"
